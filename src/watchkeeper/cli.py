@@ -1,0 +1,383 @@
+"""Command-line interface (Typer + Rich) over the same engine API the service uses."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from watchkeeper.engine import Engine
+from watchkeeper.errors import InputError, PolicyError, RegistryError, WatchkeeperError
+from watchkeeper.ingest import item_from_record
+from watchkeeper.measure import DatasetResult, evaluate_file, report_json
+from watchkeeper.policy import load_pack
+from watchkeeper.settings import default_policy_dir, load_settings
+from watchkeeper.signals import default_registry
+from watchkeeper.types import Action, Decision, ItemKind, Surface, Verdict
+
+app = typer.Typer(
+    name="watchkeeper",
+    help="Watchkeeper: moderate content against a written policy pack, and measure how well it does.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+policy_app = typer.Typer(help="Check and show policy packs.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+
+out = Console()
+err = Console(stderr=True)
+
+PolicyOpt = Annotated[
+    Path | None, typer.Option("--policy", "-p", help="Policy pack folder (default: the shipped pack).")
+]
+DetectorsOpt = Annotated[
+    list[str] | None, typer.Option("--detector", "-d", help="Run only these detectors (repeatable).")
+]
+
+_ACTION_STYLE = {
+    Action.ALLOW: "green",
+    Action.LABEL: "cyan",
+    Action.LIMIT_REACH: "yellow",
+    Action.AGE_RESTRICT: "yellow",
+    Action.ESCALATE_TO_REVIEW: "magenta",
+    Action.REMOVE: "bold red",
+    Action.SUSPEND_ACCOUNT: "bold red",
+}
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _engine(policy: Path | None, detectors: list[str] | None) -> Engine:
+    try:
+        return Engine.load(policy, detectors=detectors or None)
+    except PolicyError as exc:
+        raise _fail(str(exc)) from exc
+    except (RegistryError, WatchkeeperError) as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _decision_json(decision: Decision) -> str:
+    return decision.model_dump_json()
+
+
+def _print_decision(decision: Decision, text: str) -> None:
+    primary = decision.primary_action
+    head = Text.assemble(
+        ("Decision ", "bold"),
+        (", ".join(a.value for a in decision.actions), _ACTION_STYLE[primary]),
+        (f"   policy {decision.policy_name} {decision.policy_version}", "dim"),
+        ("   automated" if decision.automated else "   needs a person", "dim"),
+    )
+    out.print(head)
+    # the text with every evidence span highlighted
+    spans: list[tuple[int, int]] = []
+    for v in decision.verdicts:
+        for s in v.signals:
+            for e in s.evidence:
+                if e.field == "text" and e.start is not None and e.end is not None and e.end > e.start:
+                    spans.append((e.start, e.end))
+    shown = Text(text)
+    for a, b in spans:
+        shown.stylize("bold reverse", a, b)
+    out.print(shown)
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for col in ("category", "verdict", "score", "band", "actions", "evidence"):
+        table.add_column(col)
+    for v in sorted(decision.verdicts, key=lambda v: -v.score):
+        if v.verdict is Verdict.CLEAR:
+            continue
+        ev_lines: list[str] = []
+        for s in v.signals:
+            if not s.is_ok:
+                ev_lines.append(f"{s.detector}: {s.status.value} ({s.message})")
+                continue
+            for e in s.evidence[:3]:
+                where = f"[{e.start}:{e.end}]" if e.start is not None else ""
+                label = e.note or e.matched or ""
+                ev_lines.append(f"{s.detector} {where} {e.excerpt!r} {label}".strip())
+        table.add_row(
+            v.category,
+            v.verdict.value,
+            f"{v.score:.2f}",
+            v.band or "",
+            ", ".join(a.value for a in v.actions),
+            "\n".join(ev_lines),
+        )
+    if table.row_count:
+        out.print(table)
+    out.print(Text("Why: ", style="bold") + Text(decision.rationale))
+    for r in decision.shadow_rules:
+        out.print(
+            Text(f"shadow rule {r.name} would have: {', '.join(a.value for a in r.actions)}", style="dim")
+        )
+
+
+def _moderate_file(engine: Engine, src: Path, dst: Path | None, max_text_chars: int) -> tuple[int, int]:
+    """Stream ``src`` to ``dst``: exactly one output line per non-empty input line (decision or error)."""
+    total = src.stat().st_size
+    ok = bad = 0
+    sink: TextIO = dst.open("w", encoding="utf-8") if dst else sys.stdout
+    progress = Progress(
+        TextColumn("[bold]moderating"),
+        BarColumn(),
+        TextColumn("{task.fields[items]} items"),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=dst is None or not err.is_terminal,
+    )
+    try:
+        with progress, src.open("rb") as fh:
+            task = progress.add_task("moderate", total=total, items=0)
+            for lineno, raw_line in enumerate(fh, 1):
+                progress.update(task, advance=len(raw_line), items=ok + bad)
+                if not raw_line.strip():
+                    continue
+                record: dict[str, Any]
+                try:
+                    line = raw_line.decode("utf-8")
+                    data = json.loads(line)
+                    item = item_from_record(
+                        data, fallback_id=f"{src.name}:{lineno}", max_text_chars=max_text_chars
+                    )
+                    decision = engine.moderate(item)
+                    sink.write(_decision_json(decision) + "\n")
+                    ok += 1
+                    continue
+                except UnicodeDecodeError as exc:
+                    record = {"line": lineno, "error": f"not UTF-8: {exc}"}
+                except json.JSONDecodeError as exc:
+                    record = {"line": lineno, "error": f"invalid JSON: {exc.msg} at column {exc.colno}"}
+                except InputError as exc:
+                    record = {"line": lineno, "error": str(exc)}
+                except Exception as exc:  # an engine bug must not lose the rest of the file
+                    record = {"line": lineno, "error": f"internal error: {type(exc).__name__}: {exc}"}
+                if isinstance(locals().get("data"), dict) and "id" in data:
+                    record["id"] = str(data["id"])
+                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                bad += 1
+            progress.update(task, completed=total, items=ok + bad)
+    finally:
+        if dst:
+            sink.close()
+    return ok, bad
+
+
+@app.command()
+def moderate(
+    text: Annotated[str | None, typer.Argument(help="Text to moderate (or use --input).")] = None,
+    input: Annotated[Path | None, typer.Option("--input", "-i", help="JSONL file of items.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write decisions (JSONL).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the decision as one JSON object.")] = False,
+    surface: Annotated[Surface, typer.Option(help="Where the content appears.")] = Surface.OTHER,
+    kind: Annotated[ItemKind, typer.Option(help="What kind of content it is.")] = ItemKind.TEXT,
+    policy: PolicyOpt = None,
+    detector: DetectorsOpt = None,
+) -> None:
+    """Moderate one text, or stream a JSONL file of items into a JSONL file of decisions."""
+    if (text is None) == (input is None):
+        raise _fail("give either a TEXT argument or --input FILE")
+    settings = load_settings()
+    engine = _engine(policy, detector)
+    try:
+        if input is not None:
+            if not input.is_file():
+                raise _fail(f"{input}: no such file")
+            start = time.perf_counter()
+            ok, bad = _moderate_file(engine, input, output, settings.max_text_chars)
+            secs = time.perf_counter() - start
+            rate = (ok + bad) / max(secs, 1e-9)
+            where = f" -> {output}" if output else ""
+            err.print(f"{ok} decisions, {bad} error records, {secs:.1f}s ({rate:.0f} items/s){where}")
+            return
+        assert text is not None
+        if len(text) > settings.max_text_chars:
+            raise _fail(f"text is {len(text)} characters; the limit is {settings.max_text_chars}")
+        decision = engine.moderate_text(text, surface=surface, kind=kind)
+        if as_json:
+            typer.echo(_decision_json(decision))
+        else:
+            _print_decision(decision, text)
+    finally:
+        engine.close()
+
+
+@policy_app.command("check")
+def policy_check(directory: Annotated[Path, typer.Argument(help="Policy pack folder.")]) -> None:
+    """Validate a pack: every problem is listed with file:line and a hint; exit 1 if any."""
+    try:
+        pack = load_pack(directory)
+    except PolicyError as exc:
+        for issue in exc.issues:
+            err.print(str(issue), highlight=False, soft_wrap=True)
+        err.print(f"[bold red]{len(exc.issues)} problem(s)[/]; the pack was not loaded.")
+        raise typer.Exit(1) from exc
+    rules = len(pack.manifest.rules)
+    shadow = sum(r.mode == "shadow" for r in pack.manifest.rules)
+    out.print(
+        f"[green]ok[/] {pack.name} {pack.version}: {len(pack.categories)} categories, "
+        f"{rules} rules ({shadow} shadow)"
+    )
+
+
+@policy_app.command("show")
+def policy_show(
+    policy: PolicyOpt = None,
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help="Show one category in full.")
+    ] = None,
+) -> None:
+    """Show the pack's categories, bands and rules (or one category in full)."""
+    try:
+        pack = load_pack(policy or load_settings().policy_dir)
+    except PolicyError as exc:
+        raise _fail(str(exc)) from exc
+    if category:
+        try:
+            c = pack.category(category)
+        except KeyError:
+            raise _fail(f"no category {category!r}; have: {', '.join(pack.category_ids())}") from None
+        out.print(f"[bold]{c.title}[/] ({c.id}), severity {c.severity}, surfaces {c.surfaces}")
+        out.print(c.definition.strip())
+        out.print("[bold]In scope[/]")
+        for s in c.in_scope:
+            out.print(f"  • {s}")
+        out.print("[bold]Out of scope[/]")
+        for s in c.out_of_scope:
+            out.print(f"  • {s}")
+        out.print(f"[bold]Violation threshold[/] {pack.threshold(c):.2f}")
+        for b in c.bands:
+            out.print(f"  ≥ {b.min_score:.2f} {b.name}: {', '.join(a.value for a in b.actions)}")
+        out.print(
+            f"[bold]Rules tier[/] {len(c.signals.terms)} terms, {len(c.signals.patterns)} patterns, "
+            f"{len(c.signals.domains)} domains, {len(c.signals.exceptions)} exceptions"
+        )
+        out.print(
+            f"[bold]Examples[/] {len(c.examples.positive)} positive, {len(c.examples.negative)} negative"
+        )
+        return
+    out.print(f"[bold]{pack.name}[/] {pack.version}  ({pack.source})")
+    table = Table("category", "sev", "threshold", "bands", "on error", "terms", "patterns")
+    for c in sorted(pack.categories, key=lambda c: (-c.severity, c.id)):
+        bands = "; ".join(f"≥{b.min_score:.2f} {'+'.join(a.value for a in b.actions)}" for b in c.bands)
+        table.add_row(
+            c.id,
+            str(c.severity),
+            f"{pack.threshold(c):.2f}",
+            bands,
+            "+".join(a.value for a in pack.on_error(c)),
+            str(len(c.signals.terms)),
+            str(len(c.signals.patterns)),
+        )
+    out.print(table)
+    if pack.manifest.rules:
+        rt = Table("rule", "mode", "when", "actions")
+        for r in pack.manifest.rules:
+            when = ", ".join(f"{k}={v}" for k, v in r.when.model_dump(exclude_defaults=True).items())
+            rt.add_row(r.name, r.mode, when, ", ".join(a.value for a in r.actions))
+        out.print(rt)
+
+
+@app.command("eval")
+def eval_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Labelled JSONL files (shared dataset format).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (stable shape).")] = False,
+    limit: Annotated[int | None, typer.Option(help="Only the first N records of each file.")] = None,
+    policy: PolicyOpt = None,
+    detector: DetectorsOpt = None,
+) -> None:
+    """Precision, recall, F1 and false-positive rate per file, per category, and items/s."""
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise _fail(f"no such file: {', '.join(missing)}")
+    engine = _engine(policy, detector)
+    results: list[DatasetResult] = []
+    try:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            disable=not err.is_terminal,
+            transient=True,
+        ) as progress:
+            for f in files:
+                task = progress.add_task(f.stem, total=None)
+                try:
+                    results.append(
+                        evaluate_file(
+                            f,
+                            engine.moderate,
+                            limit=limit,
+                            known_categories=engine.policy.category_ids(),
+                            on_item=lambda t=task: progress.advance(t),  # type: ignore[misc]
+                        )
+                    )
+                except InputError as exc:
+                    raise _fail(str(exc)) from exc
+    finally:
+        engine.close()
+    if as_json:
+        typer.echo(json.dumps(report_json(results), indent=None))
+        return
+    table = Table(
+        title=f"watchkeeper eval — policy {engine.policy.name} {engine.policy.version}, "
+        f"detectors {', '.join(engine.detector_names)}"
+    )
+    for col in ("dataset", "n", "P", "R", "F1", "FPR", "items/s", "per-category F1 (labelled rows)"):
+        table.add_column(
+            col, justify="right" if col not in ("dataset", "per-category F1 (labelled rows)") else "left"
+        )
+    for r in results:
+        fl = r.flagged
+        cats = ", ".join(f"{c} {r.categories[c].f1:.2f}" for c in sorted(r.categories))
+        fpr = fl.fpr
+        table.add_row(
+            r.name,
+            str(r.n),
+            f"{fl.precision:.3f}",
+            f"{fl.recall:.3f}",
+            f"{fl.f1:.3f}",
+            f"{fpr:.3f}" if fpr is not None else "—",
+            f"{r.items_per_s:.0f}",
+            cats,
+        )
+    out.print(table)
+    unknown = sorted({c for r in results for c in r.unknown_categories})
+    if unknown:
+        err.print(f"[yellow]labels not in the pack (ignored):[/] {', '.join(unknown)}")
+
+
+@app.command("detectors")
+def detectors_cmd() -> None:
+    """List the registered detectors (built-ins and plugins) in cascade order."""
+    reg = default_registry()
+    pack = load_pack(default_policy_dir())
+    table = Table("name", "cost", "reads", "categories", "from")
+    built = sorted((reg.create(n, pack) for n in reg.names()), key=lambda d: d.cost)
+    for d in built:
+        table.add_row(
+            d.name,
+            str(d.cost),
+            "all" if d.kinds is None else ", ".join(sorted(k.value for k in d.kinds)),
+            "all" if d.categories is None else ", ".join(sorted(d.categories)),
+            reg.origin(d.name),
+        )
+    out.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,5 @@
+"""Pure decisions: (policy, item, signals) -> Decision."""
+
+from watchkeeper.decide.engine import decide
+
+__all__ = ["decide"]

@@ -1,0 +1,69 @@
+"""The engine API the CLI, the service and library users share: load a pack, build the cascade, decide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from watchkeeper.policy import PolicyPack, load_pack
+from watchkeeper.settings import Settings, load_settings
+from watchkeeper.signals import Cascade, Detector, Registry, default_registry
+from watchkeeper.types import Decision, Item, ItemKind, Surface
+
+__all__ = ["Engine"]
+
+
+class Engine:
+    """A loaded policy pack and its cascade of detectors. Thread-compatible: one per worker thread."""
+
+    def __init__(
+        self,
+        policy: PolicyPack,
+        detectors: Sequence[Detector],
+        *,
+        early_stop: bool = True,
+        timeout_s: float = 5.0,
+    ) -> None:
+        self.policy = policy
+        self.cascade = Cascade(policy, detectors, early_stop=early_stop, timeout_s=timeout_s)
+
+    @classmethod
+    def load(
+        cls,
+        policy_dir: str | Path | None = None,
+        *,
+        detectors: Sequence[str] | None = None,
+        settings: Settings | None = None,
+        registry: Registry | None = None,
+    ) -> Engine:
+        """Load the pack (default: settings / the shipped pack) and every registered detector,
+        or only the named ones."""
+        s = settings or load_settings()
+        policy = load_pack(policy_dir or s.policy_dir)
+        names = list(detectors) if detectors else (s.detectors or None)
+        reg = registry or default_registry()
+        return cls(
+            policy, reg.create_all(policy, names), early_stop=s.early_stop, timeout_s=s.detector_timeout_s
+        )
+
+    @property
+    def detector_names(self) -> list[str]:
+        return [d.name for d in self.cascade.detectors]
+
+    def moderate(self, item: Item) -> Decision:
+        return self.cascade.moderate(item)
+
+    def moderate_text(
+        self,
+        text: str,
+        *,
+        item_id: str = "cli",
+        kind: ItemKind = ItemKind.TEXT,
+        surface: Surface = Surface.OTHER,
+        **extra: Any,
+    ) -> Decision:
+        return self.moderate(Item(id=item_id, text=text, kind=kind, surface=surface, **extra))
+
+    def close(self) -> None:
+        self.cascade.close()

@@ -1,0 +1,76 @@
+"""The whole exception tree of Watchkeeper.
+
+::
+
+    WatchkeeperError
+    ├── PolicyError            the policy pack is invalid; carries every PolicyIssue (file:line + hint)
+    ├── SettingsError          a setting has a bad value (raised at start-up, never later)
+    ├── DetectorError          a detector failed; the cascade turns it into Signal.error, never "allow"
+    ├── RegistryError          two detectors share a name, or a named detector does not exist
+    └── InputError             a malformed input record (CLI / ingest); carries the line number if known
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "DetectorError",
+    "InputError",
+    "PolicyError",
+    "PolicyIssue",
+    "RegistryError",
+    "SettingsError",
+    "WatchkeeperError",
+]
+
+
+class WatchkeeperError(Exception):
+    """Base of every error Watchkeeper raises on purpose."""
+
+
+@dataclass(frozen=True)
+class PolicyIssue:
+    """One problem found while loading a policy pack."""
+
+    file: str
+    line: int | None
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        text = f"{where}: {self.message}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+
+class PolicyError(WatchkeeperError):
+    """An invalid policy pack. ``issues`` lists every problem; nothing was loaded."""
+
+    def __init__(self, issues: list[PolicyIssue]) -> None:
+        self.issues = list(issues)
+        count = len(self.issues)
+        lines = "\n".join(f"  {issue}" for issue in self.issues)
+        super().__init__(f"policy pack is invalid ({count} problem{'s' if count != 1 else ''}):\n{lines}")
+
+
+class SettingsError(WatchkeeperError):
+    """A bad setting value."""
+
+
+class DetectorError(WatchkeeperError):
+    """A detector failed to produce signals."""
+
+
+class RegistryError(WatchkeeperError):
+    """A problem with detector registration (duplicate or unknown name, bad plugin)."""
+
+
+class InputError(WatchkeeperError):
+    """A malformed input record."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line is not None else message)

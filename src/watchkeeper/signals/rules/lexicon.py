@@ -1,0 +1,249 @@
+"""The rules tier: per-category terms, regular expressions and domain lists from the policy pack.
+
+Matching runs on normalised text (see :mod:`watchkeeper.extract.normalize`), so zero-width splits,
+homoglyphs, spacing tricks, stretched letters and leetspeak are caught, while evidence offsets point
+at what the user actually wrote.
+
+* **terms** are compiled into one leet-tolerant, word-bounded pattern per category over
+  ``NormalizedText.base``: each letter also matches its leet stand-ins ("k1ll", "a$$"); a match that
+  uses a stand-in is dropped when its word looks like a number or code (``looks_numeric``: "a55",
+  "b52", "1080p"). A term ending in ``*`` matches any word that starts with it; other single words
+  also match their plural (-s, -es). A space in a term matches any run of non-letters (or none).
+* **patterns** are regular expressions over the leet-decoded ``NormalizedText.text``.
+* **exceptions** (out-of-scope contexts, e.g. "kill the process") drop matches they overlap.
+* **domains** match URL hosts found in the text (and their subdomains), obfuscated links included.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from watchkeeper.extract import EntityKind, NormalizedText, looks_numeric, normalize
+from watchkeeper.extract.normalize import LEET
+from watchkeeper.policy import Category, PolicyPack
+from watchkeeper.policy.model import TermSpec
+from watchkeeper.signals.base import DetectContext
+from watchkeeper.types import Evidence, Item, ItemKind, Signal
+
+__all__ = ["RulesDetector", "compile_terms"]
+
+_MAX_EVIDENCE = 5
+_LEET_FOR: dict[str, str] = {}
+for _k, _v in LEET.items():
+    _LEET_FOR[_v] = _LEET_FOR.get(_v, "") + _k
+# '1' and '|' also stand for 'l'
+_LEET_FOR["l"] = _LEET_FOR.get("l", "") + "1|"
+_LEET_CHARSET = frozenset(LEET) | frozenset("1|")
+
+
+def _char_atom(ch: str) -> str:
+    if ch.isalpha():
+        alts = _LEET_FOR.get(ch, "")
+        cls = re.escape(ch) + "".join(re.escape(a) for a in alts)
+        return f"[{cls}]+" if alts else f"{re.escape(ch)}+"
+    if ch.isspace():
+        return r"[\W_]*"
+    return re.escape(ch)
+
+
+def _term_atoms(term: str) -> tuple[str, ...]:
+    """A term as a sequence of regex atoms: each letter also matches its leet stand-ins and may repeat
+    (the text keeps at most two of a run, so a doubled letter in the term stays required)."""
+    norm = normalize(term.strip()).base
+    prefix = norm.endswith("*")
+    body = norm.rstrip("*").strip()
+    atoms = [_char_atom(ch) for ch in body]
+    if prefix:
+        atoms.append(r"\w*")
+    elif " " not in body and body.isalpha() and len(body) > 2:
+        atoms.append(r"(?:e?s)?")
+    return tuple(atoms)
+
+
+def _render_trie(node: dict[str, Any]) -> str:
+    alts = [atom + _render_trie(child) for atom, child in node.items() if atom != ""]
+    if "" in node:
+        alts.append("")  # the end of a term: tried last, so the longest term wins
+    if len(alts) == 1:
+        return alts[0]
+    return "(?:" + "|".join(alts) + ")"
+
+
+@dataclass(frozen=True)
+class CompiledTerms:
+    """Every category's terms as one trie-shaped pattern (one pass over the text, shared prefixes
+    tested once), plus each term's own pattern to tell which term a match was."""
+
+    pattern: re.Pattern[str] | None
+    #: (group index, term, the term's normalised text — its own digits are not leet, own pattern)
+    terms: tuple[tuple[int, TermSpec, str, re.Pattern[str]], ...]
+
+    def identify(self, matched: str) -> list[tuple[int, TermSpec, str]]:
+        """The terms (one per group at most) whose own pattern matches ``matched`` in full."""
+        seen: set[int] = set()
+        found: list[tuple[int, TermSpec, str]] = []
+        for g, spec, literal, own in self.terms:
+            if g not in seen and own.fullmatch(matched):
+                seen.add(g)
+                found.append((g, spec, literal))
+        return found
+
+
+def compile_terms(groups: list[tuple[TermSpec, ...]]) -> CompiledTerms:
+    trie: dict[str, Any] = {}
+    terms: list[tuple[int, TermSpec, str, re.Pattern[str]]] = []
+    for g, group in enumerate(groups):
+        for spec in group:
+            atoms = _term_atoms(spec.term)
+            if not atoms:
+                continue
+            node = trie
+            for atom in atoms:
+                node = node.setdefault(atom, {})
+            node[""] = {}
+            terms.append((g, spec, normalize(spec.term).base, re.compile("".join(atoms), re.IGNORECASE)))
+    if not terms:
+        return CompiledTerms(None, ())
+    # highest score first, so identify() reports the strongest reading of an ambiguous match
+    terms.sort(key=lambda t: -(t[1].score or 0.0))
+    pattern = re.compile(r"(?<![^\W_])" + _render_trie(trie) + r"(?![^\W_])", re.IGNORECASE)
+    return CompiledTerms(pattern, tuple(terms))
+
+
+@dataclass(frozen=True)
+class _CategoryRules:
+    category: Category
+    patterns: tuple[tuple[str, re.Pattern[str], float], ...]
+    exceptions: tuple[re.Pattern[str], ...]  # scope: match
+    text_exceptions: tuple[re.Pattern[str], ...]  # scope: text
+    domains: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Hit:
+    score: float
+    evidence: Evidence
+    rule: str
+    start: int  # in normalised text (for exception overlap); -1 for entity hits
+    end: int
+
+
+def _token_around(text: str, start: int, end: int) -> str:
+    a, b = start, end
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    return text[a:b].strip(".,;:!?\"'()[]{}")
+
+
+class RulesDetector:
+    """Lexicon / regex / domain rules read from the policy pack."""
+
+    name = "rules"
+    cost = 0
+    kinds: frozenset[ItemKind] | None = None
+    categories: frozenset[str] | None = None
+
+    def __init__(self, policy: PolicyPack) -> None:
+        self.policy = policy
+        rules: list[_CategoryRules] = []
+        for c in policy.categories:
+            s = c.signals
+            rules.append(
+                _CategoryRules(
+                    category=c,
+                    patterns=tuple((p.id, re.compile(p.regex, re.IGNORECASE), p.score) for p in s.patterns),
+                    exceptions=tuple(
+                        re.compile(e.regex, re.IGNORECASE) for e in s.exceptions if e.scope == "match"
+                    ),
+                    text_exceptions=tuple(
+                        re.compile(e.regex, re.IGNORECASE) for e in s.exceptions if e.scope == "text"
+                    ),
+                    domains=s.domains,
+                )
+            )
+        self._rules = tuple(rules)
+        self._terms = compile_terms([c.signals.terms for c in policy.categories])
+
+    def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
+        out: list[Signal] = []
+        fields = []
+        for name, raw in item.texts():
+            norm = ctx.normalized(name, raw)
+            fields.append((name, raw, norm, self._term_hits(name, raw, norm)))
+        for g, r in enumerate(self._rules):
+            hits: list[_Hit] = []
+            for field_name, raw, norm, term_hits in fields:
+                hits.extend(self._scan(r, field_name, raw, norm, term_hits.get(g, []), ctx))
+            if hits:
+                hits.sort(key=lambda h: -h.score)
+                out.append(
+                    Signal.ok(
+                        self.name,
+                        r.category.id,
+                        hits[0].score,
+                        [h.evidence for h in hits[:_MAX_EVIDENCE]],
+                        rule=hits[0].rule,
+                    )
+                )
+        return out
+
+    def _term_hits(self, field_name: str, raw: str, norm: NormalizedText) -> dict[int, list[_Hit]]:
+        """Every category's term matches in one pass, grouped by category index."""
+        found: dict[int, list[_Hit]] = {}
+        if self._terms.pattern is None:
+            return found
+        for m in self._terms.pattern.finditer(norm.base):
+            for g, spec, literal in self._terms.identify(m.group(0)):
+                leet_used = any(ch in _LEET_CHARSET and ch not in literal for ch in m.group(0))
+                if leet_used and looks_numeric(_token_around(norm.base, m.start(), m.end())):
+                    continue
+                score = spec.score if spec.score is not None else self._rules[g].category.signals.term_score
+                a, b = norm.span(m.start(), m.end())
+                ev = Evidence(
+                    field=field_name, start=a, end=b, excerpt=raw[a:b], matched=spec.term, note=spec.note
+                )
+                found.setdefault(g, []).append(_Hit(score, ev, f"term:{spec.term}", m.start(), m.end()))
+        return found
+
+    def _scan(
+        self,
+        r: _CategoryRules,
+        field_name: str,
+        raw: str,
+        norm: NormalizedText,
+        term_hits: list[_Hit],
+        ctx: DetectContext,
+    ) -> list[_Hit]:
+        if r.text_exceptions and any(ex.search(norm.text) for ex in r.text_exceptions):
+            return []
+        hits = list(term_hits)
+        for pid, pat, score in r.patterns:
+            pm = pat.search(norm.text)
+            if pm is not None:
+                a, b = norm.span(pm.start(), pm.end())
+                ev = Evidence(field=field_name, start=a, end=b, excerpt=raw[a:b], matched=pid)
+                hits.append(_Hit(score, ev, f"pattern:{pid}", pm.start(), pm.end()))
+        if hits and r.exceptions:
+            skip = [m.span() for ex in r.exceptions for m in ex.finditer(norm.text)]
+            hits = [h for h in hits if not any(h.start < y and x < h.end for x, y in skip)]
+        if r.domains:
+            for e in ctx.entities(field_name, raw):
+                if e.kind is not EntityKind.URL:
+                    continue
+                host = re.sub(r"^https?://", "", e.value).split("/")[0].split(":")[0]
+                hit = next((d for d in r.domains if host == d or host.endswith("." + d)), None)
+                if hit is not None:
+                    ev = Evidence(
+                        field=field_name,
+                        start=e.start,
+                        end=e.end,
+                        excerpt=e.raw,
+                        matched=hit,
+                        note="listed domain",
+                    )
+                    hits.append(_Hit(r.category.signals.domain_score, ev, f"domain:{hit}", -1, -1))
+        return hits
