@@ -252,7 +252,10 @@ def _fold_confusables(m: Mapped) -> Mapped:
     text = m.text
     letters = [c for c in text if c.isalpha()]
     latin = sum(1 for c in letters if "a" <= c <= "z")
-    mostly_latin = bool(letters) and latin / len(letters) >= 0.6
+    # fold whole words only where the text is mostly Latin, or where every non-Latin letter in it is a
+    # look-alike (no genuine Cyrillic / Greek letter such as "я" or "λ" suggests real foreign text)
+    foreign = [c for c in letters if not ("a" <= c <= "z")]
+    mostly_latin = bool(letters) and (latin / len(letters) >= 0.6 or all(c in _CONFUSABLES for c in foreign))
     out = list(text)
     for tok in re.finditer(r"\w+", text):
         word = tok.group(0)
@@ -284,11 +287,12 @@ def _join_spaced(m: Mapped) -> Mapped:
         if alpha < 2 or alpha * 2 < len(singles):
             continue
         gaps = [(g.start(), g.end()) for g in re.finditer(r"[ .\-_*|·•/]+", chunk)]
-        usual = min(e - s for s, e in gaps)
-        for s, e in gaps:
+        shapes = [chunk[s:e] for s, e in gaps]
+        usual = max(set(shapes), key=shapes.count)  # the separator used between letters
+        for (s, e), shape in zip(gaps, shapes, strict=True):
             for i in range(s, e):
                 keep[run.start() + i] = False
-            if e - s > usual:  # a word break inside the spaced run: keep one separator, as a space
+            if shape != usual:  # a wider or different gap is a word break: keep one separator, as a space
                 keep[run.start() + s] = True
                 chars[run.start() + s] = " "
     return m.replace_same_length("".join(chars)).keep(keep)
@@ -309,6 +313,7 @@ def _collapse_repeats(m: Mapped) -> Mapped:
     return m.keep(keep)
 
 
+_ADDRESS = re.compile(r"@[\w-]+\.[a-z]{2,}|://|^www\.", re.IGNORECASE)
 _HAS_LEET = re.compile(f"[{_LEET_CHARS}]")
 
 
@@ -320,7 +325,7 @@ def _decode_leet(base: str) -> str:
         word = tok.group(0)
         if not any(c in LEET for c in word) or not any(c.isalpha() for c in word):
             continue
-        if looks_numeric(word):
+        if looks_numeric(word) or _ADDRESS.search(word):
             continue
         start, end = tok.start(), tok.end()
         for i in range(start, end):

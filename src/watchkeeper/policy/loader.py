@@ -121,6 +121,8 @@ def _hint_for(err_type: str, loc: Path_, msg: str) -> str | None:
         return f"did you mean {close[0]!r}?" if close else "remove it; see docs/policy.md for the keys"
     if err_type == "missing":
         return f"add '{last}:'"
+    if err_type == "string_type":
+        return "quote the value, e.g. version: \"1.0\""
     if err_type == "enum":
         return None  # pydantic already lists the allowed values
     if "bands must be listed" in msg:
@@ -140,17 +142,20 @@ def _validate(doc: _Doc, model: type[BaseModel], context: dict[str, Any] | None 
     try:
         return model.model_validate(doc.data, context=context)
     except ValidationError as exc:
+        found: list[tuple[Path_, str, str]] = []
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             # pydantic adds union-branch names (e.g. 'tuple[...]' / "literal['all']") into loc; drop them
             loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("literal"))))
+            found.append((loc, err["type"], err["msg"]))
+        for loc, err_type, msg in found:
+            # an error whose location contains a more precise one is its echo (e.g. a tuple left empty
+            # because its only item was invalid): report the precise one only
+            if any(len(other) > len(loc) and other[: len(loc)] == loc for other, _, _ in found):
+                continue
             where = ".".join(str(p) for p in loc) or "(top level)"
-            msg = err["msg"]
-            doc.issues.append(
-                PolicyIssue(
-                    doc.display, doc.line_for(loc), f"{where}: {msg}", _hint_for(err["type"], loc, msg)
-                )
-            )
+            hint = _hint_for(err_type, loc, msg)
+            doc.issues.append(PolicyIssue(doc.display, doc.line_for(loc), f"{where}: {msg}", hint))
         return None
 
 

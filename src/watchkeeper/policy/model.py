@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from watchkeeper.types import Action, ItemKind, Surface
 
@@ -140,15 +140,16 @@ class Category(_Model):
     stop_score: Score = 0.95
     signals: CategorySignals = CategorySignals()
 
-    @model_validator(mode="after")
-    def _bands_ordered(self) -> Category:
-        mins = [b.min_score for b in self.bands]
+    @field_validator("bands")
+    @classmethod
+    def _bands_ordered(cls, bands: tuple[Band, ...]) -> tuple[Band, ...]:
+        mins = [b.min_score for b in bands]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
             raise ValueError("bands must be listed from highest min_score to lowest, with distinct min_score")
-        names = [b.name for b in self.bands]
+        names = [b.name for b in bands]
         if len(set(names)) != len(names):
             raise ValueError("band names must be unique within a category")
-        return self
+        return bands
 
     def band_for(self, score: float) -> Band | None:
         """The band a score falls in, or None below the lowest band."""

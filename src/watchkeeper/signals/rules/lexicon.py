@@ -62,8 +62,14 @@ def _term_atoms(term: str) -> tuple[str, ...]:
     return tuple(atoms)
 
 
+def _depth(node: dict[str, Any]) -> int:
+    return 1 + max((_depth(c) for a, c in node.items() if a != ""), default=0)
+
+
 def _render_trie(node: dict[str, Any]) -> str:
-    alts = [atom + _render_trie(child) for atom, child in node.items() if atom != ""]
+    # regex alternation takes the first branch that succeeds, so deeper (longer) branches go first
+    children = sorted(((a, c) for a, c in node.items() if a != ""), key=lambda ac: -_depth(ac[1]))
+    alts = [atom + _render_trie(child) for atom, child in children]
     if "" in node:
         alts.append("")  # the end of a term: tried last, so the longest term wins
     if len(alts) == 1:

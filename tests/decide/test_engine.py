@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import category, make_pack
+from watchkeeper.decide import decide
+from watchkeeper.types import Action, Evidence, Item, ItemKind, Signal, Surface, Verdict
+
+PACK = make_pack(
+    category("hate"),
+    category("spam", severity=1, violation_threshold=0.5, on_error=["limit_reach"]),
+    category("minor_safety", surfaces=["dm", "comments"]),
+    rules=[
+        {
+            "name": "strikes",
+            "when": {"category": "hate", "min_score": 0.9, "min_author_strikes": 3},
+            "actions": ["suspend_account"],
+        },
+        {
+            "name": "dm-review",
+            "when": {"category": "minor_safety", "min_score": 0.3, "surfaces": ["dm"]},
+            "actions": ["escalate_to_review"],
+        },
+        {
+            "name": "trial",
+            "when": {"category": "spam", "min_score": 0.2, "max_score": 0.4},
+            "actions": ["limit_reach"],
+            "mode": "shadow",
+        },
+    ],
+)
+ITEM = Item(id="i1", text="some text", surface=Surface.FEED)
+
+
+def sig(cat: str, score: float, det: str = "rules") -> Signal:
+    return Signal.ok(det, cat, score, [Evidence(start=0, end=4, excerpt="some")])
+
+
+@pytest.mark.parametrize(
+    ("score", "verdict", "actions"),
+    [
+        (0.95, Verdict.VIOLATING, (Action.REMOVE,)),
+        (0.9, Verdict.VIOLATING, (Action.REMOVE,)),  # band minimum is inclusive
+        (0.7, Verdict.VIOLATING, (Action.ESCALATE_TO_REVIEW,)),
+        (0.5, Verdict.BORDERLINE, (Action.LIMIT_REACH,)),
+        (0.1, Verdict.CLEAR, (Action.ALLOW,)),
+    ],
+)
+def test_bands_and_threshold(score: float, verdict: Verdict, actions: tuple[Action, ...]) -> None:
+    d = decide(PACK, ITEM, [sig("hate", score)])
+    assert d.verdict_for("hate").verdict is verdict  # type: ignore[union-attr]
+    assert d.actions == actions
+    assert d.flagged is (verdict is Verdict.VIOLATING)
+    assert d.policy_version == "7" and d.policy_name == "test-pack"
+
+
+def test_highest_signal_wins_and_is_explained() -> None:
+    d = decide(PACK, ITEM, [sig("hate", 0.3, "a"), sig("hate", 0.92, "b")])
+    v = d.verdict_for("hate")
+    assert v is not None and v.score == 0.92 and v.band == "remove"
+    assert "hate: violating, score 0.92" in d.rationale
+    assert "b matched 'some'" in d.rationale
+    assert [r.name for r in d.fired_rules] == ["hate.remove"]
+
+
+def test_error_never_means_allow() -> None:
+    d = decide(PACK, ITEM, [Signal.error("model", "boom", category="hate")])
+    v = d.verdict_for("hate")
+    assert v is not None and v.verdict is Verdict.UNCERTAIN
+    assert d.actions == (Action.ESCALATE_TO_REVIEW,)  # the pack default
+    assert not d.automated
+    assert "model: error (boom)" in d.rationale
+
+
+def test_error_uses_the_category_on_error() -> None:
+    d = decide(PACK, ITEM, [Signal.timeout("model", category="spam")])
+    assert d.actions == (Action.LIMIT_REACH,)
+    assert d.fired_rules[0].name == "spam.on_error"
+
+
+def test_confident_signal_outweighs_another_detectors_error() -> None:
+    d = decide(PACK, ITEM, [Signal.error("model", "boom", category="hate"), sig("hate", 0.95)])
+    assert d.verdict_for("hate").verdict is Verdict.VIOLATING  # type: ignore[union-attr]
+    assert d.actions == (Action.REMOVE,)
+
+
+def test_unverified_goes_to_review() -> None:
+    d = decide(PACK, ITEM, [Signal.unverified("clf", "language not supported", category="hate")])
+    assert d.verdict_for("hate").verdict is Verdict.UNCERTAIN  # type: ignore[union-attr]
+    assert d.actions == (Action.ESCALATE_TO_REVIEW,)
+    assert d.fired_rules[0].name == "hate.on_unverified"
+
+
+def test_skipped_signals_do_not_count() -> None:
+    d = decide(PACK, ITEM, [Signal.skipped("llm", "early stop", category="hate")])
+    assert d.actions == (Action.ALLOW,)
+    assert d.automated
+
+
+def test_shadow_rules_are_recorded_but_never_act() -> None:
+    d = decide(PACK, ITEM, [sig("spam", 0.3)])
+    assert d.actions == (Action.ALLOW,)
+    assert [r.name for r in d.shadow_rules] == ["trial"]
+    assert d.shadow_rules[0].shadow
+    assert d.shadow_rules[0].actions == (Action.LIMIT_REACH,)
+
+
+def test_pack_rules_read_surface_and_author_strikes() -> None:
+    dm = Item(id="m", kind=ItemKind.MESSAGE, text="x", surface=Surface.DM)
+    d = decide(PACK, dm, [sig("minor_safety", 0.35)])
+    assert d.actions == (Action.ESCALATE_TO_REVIEW,)
+    assert "rule dm-review fired" in d.rationale
+
+    repeat = Item(id="r", text="x", metadata={"author_strikes": 3})
+    d2 = decide(PACK, repeat, [sig("hate", 0.95)])
+    assert d2.actions == (Action.SUSPEND_ACCOUNT, Action.REMOVE)
+    first = Item(id="f", text="x", metadata={"author_strikes": 1})
+    assert decide(PACK, first, [sig("hate", 0.95)]).actions == (Action.REMOVE,)
+
+
+def test_category_scoped_to_surfaces() -> None:
+    d = decide(PACK, ITEM, [sig("minor_safety", 0.99)])  # feed: minor_safety applies to dm and comments only
+    assert d.verdict_for("minor_safety") is None
+    assert d.actions == (Action.ALLOW,)
+
+
+def test_removal_makes_lesser_visibility_actions_moot() -> None:
+    d = decide(PACK, ITEM, [sig("hate", 0.95), sig("spam", 0.45)])
+    assert d.actions == (Action.REMOVE,)
+    d2 = decide(PACK, ITEM, [sig("hate", 0.7), sig("spam", 0.45)])
+    assert d2.actions == (Action.ESCALATE_TO_REVIEW, Action.LIMIT_REACH)
+
+
+def test_decide_is_pure() -> None:
+    signals = [sig("hate", 0.7), Signal.error("m", "x", category="spam")]
+    a = decide(PACK, ITEM, signals)
+    b = decide(PACK, ITEM, list(signals))
+    assert a.model_dump(exclude={"decided_at"}) == b.model_dump(exclude={"decided_at"})
+    assert a.content_hash == ITEM.content_hash()
+
+
+def test_json_spells_the_action_vocabulary() -> None:
+    d = decide(PACK, ITEM, [sig("hate", 0.95)])
+    data = d.model_dump(mode="json")
+    assert data["actions"] == ["remove"]
+    assert data["primary_action"] == "remove"
+    assert data["flagged"] is True
+    assert {a.value for a in Action} == {
+        "allow",
+        "label",
+        "age_restrict",
+        "limit_reach",
+        "remove",
+        "suspend_account",
+        "escalate_to_review",
+    }
+
+
+def test_scores_outside_unit_interval_are_rejected() -> None:
+    with pytest.raises(ValueError, match="less than or equal to 1"):
+        Signal.ok("x", "hate", 1.5)
+    with pytest.raises(ValueError, match="greater than or equal to 0"):
+        Signal.ok("x", "hate", -0.1)

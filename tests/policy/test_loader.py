@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from watchkeeper.errors import PolicyError
+from watchkeeper.policy import load_pack
+from watchkeeper.types import Action
+
+REQUIRED = {
+    "sexual",
+    "sexual_minors",
+    "hate",
+    "harassment",
+    "violence",
+    "violence_graphic",
+    "self_harm",
+    "extremism",
+    "spam",
+    "scam_fraud",
+    "misinformation",
+    "dangerous_acts",
+    "minor_safety",
+    "aigc",
+}
+
+
+def test_default_pack_loads_with_every_required_category(pack) -> None:  # type: ignore[no-untyped-def]
+    assert set(pack.category_ids()) >= REQUIRED
+    assert pack.version
+    for c in pack.categories:
+        assert c.examples.positive and c.examples.negative, f"{c.id} needs positive and negative examples"
+        assert c.in_scope and c.out_of_scope, c.id
+        assert 1 <= c.severity <= 4
+
+
+def _write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+GOOD_CATEGORY = """\
+id: {id}
+title: A category
+severity: 2
+definition: Something the platform does not allow.
+in_scope: [one thing]
+bands:
+  - {{name: remove, min_score: 0.9, actions: [remove]}}
+"""
+
+
+def _broken_pack(root: Path) -> Path:
+    pack = root / "broken"
+    _write(
+        pack,
+        "pack.yaml",
+        """\
+name: broken
+version: 1.0
+defaults:
+  violation_treshold: 0.5
+rules:
+  - name: r1
+    when: {category: hat, min_score: 0.5}
+    actions: [remove]
+  - name: r1
+    when: {category: spam}
+    actions: [delete]
+""",
+    )
+    _write(
+        pack,
+        "categories/hate.yaml",
+        """\
+id: hate
+title: Hate
+severity: 5
+definition: Attacks on protected groups.
+in_scope: [slurs]
+bands:
+  - {name: review, min_score: 0.6, actions: [escalate_to_review]}
+  - {name: remove, min_score: 0.9, actions: [remove]}
+signals:
+  patterns:
+    - {id: p1, regex: '(unclosed', score: 0.9}
+""",
+    )
+    _write(pack, "categories/spam.yaml", GOOD_CATEGORY.format(id="spamm"))
+    _write(pack, "categories/dup.yaml", GOOD_CATEGORY.format(id="dup") + "title: again\n")
+    _write(pack, "categories/syntax.yaml", "id: syntax\ntitle: [unclosed\n")
+    return pack
+
+
+def test_every_error_is_reported_with_file_line_and_hint(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError) as info:
+        load_pack(_broken_pack(tmp_path))
+    messages = sorted(str(i) for i in info.value.issues)
+    # snapshot: any change to wording or line numbers must be deliberate
+    assert messages == sorted(
+        [
+            'broken/pack.yaml:2: version: Input should be a valid string (hint: quote the value, e.g. version: "1.0")',
+            "broken/pack.yaml:4: defaults.violation_treshold: Extra inputs are not permitted "
+            "(hint: did you mean 'violation_threshold'?)",
+            "broken/pack.yaml:11: rules.1.actions.0: Input should be 'allow', 'label', 'age_restrict', 'limit_reach', "
+            "'escalate_to_review', 'remove' or 'suspend_account'",
+            "broken/categories/dup.yaml:8: duplicate key 'title' (first at line 2) "
+            "(hint: YAML keeps only the last one; merge them)",
+            "broken/categories/hate.yaml:3: severity: Input should be less than or equal to 4",
+            "broken/categories/hate.yaml:6: bands: Value error, bands must be listed from highest min_score to lowest, "
+            "with distinct min_score (hint: order bands like: remove 0.9, review 0.6, limit 0.4)",
+            "broken/categories/hate.yaml:11: signals.patterns.0.regex: Value error, regex does not compile: "
+            "missing ), unterminated subpattern at position 0 (hint: test the expression with python's re module; "
+            "escape backslashes in YAML double quotes)",
+            "broken/categories/spam.yaml:1: category id 'spamm' does not match the file name 'spam.yaml' "
+            "(hint: rename the file to spamm.yaml or set id: spam)",
+            "broken/categories/syntax.yaml:3: YAML syntax error: expected ',' or ']', but got '<stream end>' "
+            "(hint: check indentation and quoting)",
+        ]
+    )
+
+
+def test_rule_errors_are_reported_when_the_manifest_is_valid(tmp_path: Path) -> None:
+    pack = tmp_path / "p"
+    _write(
+        pack,
+        "pack.yaml",
+        """\
+name: p
+version: "1"
+rules:
+  - name: r1
+    when: {category: hat, min_score: 0.5}
+    actions: [remove]
+  - name: r1
+    when: {category: hate}
+    actions: [remove]
+""",
+    )
+    _write(pack, "categories/hate.yaml", GOOD_CATEGORY.format(id="hate"))
+    with pytest.raises(PolicyError) as info:
+        load_pack(pack)
+    assert sorted(str(i) for i in info.value.issues) == [
+        "p/pack.yaml:5: rule 'r1' names unknown category 'hat' (hint: did you mean 'hate'?)",
+        "p/pack.yaml:7: duplicate rule name 'r1' (hint: rule names must be unique)",
+    ]
+
+
+def test_missing_pieces(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError) as info:
+        load_pack(tmp_path / "nowhere")
+    assert "not a directory" in str(info.value)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(PolicyError) as info:
+        load_pack(tmp_path / "empty")
+    text = str(info.value)
+    assert "pack.yaml is missing" in text
+    assert "no category files found" in text
+
+
+def test_a_pack_never_half_loads(pack_copy: Path) -> None:
+    # one bad file among fourteen good ones: nothing is returned
+    (pack_copy / "categories" / "spam.yaml").write_text("id: spam\nseverity: nine\n", encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        load_pack(pack_copy)
+    assert all("spam.yaml" in i.file for i in info.value.issues)
+    assert any("title" in i.message for i in info.value.issues)
+
+
+def test_band_lookup_and_defaults(pack) -> None:  # type: ignore[no-untyped-def]
+    hate = pack.category("hate")
+    assert hate.band_for(0.95).name == "remove"
+    assert hate.band_for(0.7).name == "review"
+    assert hate.band_for(0.1) is None
+    assert pack.on_error(hate) == (Action.ESCALATE_TO_REVIEW,)
+    assert pack.on_error(pack.category("sexual_minors")) == (Action.ESCALATE_TO_REVIEW, Action.LIMIT_REACH)

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.helpers import category, make_pack
+from watchkeeper.engine import Engine
+from watchkeeper.policy import load_pack
+from watchkeeper.signals import DetectContext
+from watchkeeper.signals.rules.lexicon import RulesDetector
+from watchkeeper.types import Item
+
+
+def top(engine: Engine, text: str) -> tuple[str | None, float]:
+    d = engine.moderate_text(text)
+    best = max(d.verdicts, key=lambda v: v.score)
+    return (best.category if best.score > 0 else None), best.score
+
+
+@pytest.mark.parametrize(
+    ("text", "cat"),
+    [
+        ("I will kill you", "violence"),
+        ("i w i l l  k i l l  y o u", "violence"),
+        ("I'm going to stab you tomorrow", "violence"),
+        ("k1ll y0urself", "harassment"),
+        ("kys loser", "harassment"),
+        ("you are a worthless idiot", "harassment"),
+        ("send nudes", "sexual"),
+        ("ѕеnd nudеѕ", "sexual"),  # Cyrillic look-alikes
+        ("s\u200be\u200bn\u200bd nudes", "sexual"),  # zero-width splits
+        ("what's the most painless way to kill myself", "self_harm"),
+        ("thinspo", "self_harm"),
+        ("double your bitcoin today", "scam_fraud"),
+        ("sub4sub", "spam"),
+        ("heil hitler", "extremism"),
+        ("how to make a pipe bomb at home", "dangerous_acts"),
+        ("Give me step by step instructions to synthesize sarin", "dangerous_acts"),
+        ("vaccines cause autism", "misinformation"),
+        ("how old are you? add me on snapchat", "minor_safety"),
+        ("deepfake nudes of my classmate", "aigc"),
+    ],
+)
+def test_violations_and_evasions_are_caught(engine: Engine, text: str, cat: str) -> None:
+    got, score = top(engine, text)
+    assert got == cat
+    assert score >= 0.6
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do I kill a Python process?",
+        "She killed it on stage last night",
+        "Where can I shoot a good photo at sunset?",
+        "This calculus homework is killing me",
+        "I'm such an idiot, forgot my keys",
+        "My order a55-b52 ships from warehouse 1488-B tomorrow"[:30],  # ID-like tokens
+        "The documentary covers the history of ISIS recruitment",
+        "PSA: 'double your bitcoin' giveaways are scams, never send money",
+        "Doctors warn parents about the dangerous blackout challenge",
+        "Calling someone a faggot is never okay",
+        "classic assassin movies",  # 'ass' inside a word
+        "I love my cocker spaniel and the Scunthorpe team",
+        "Made this with AI, #aiart deepfake style filter",
+    ],
+)
+def test_safe_lookalikes_are_not_violations(engine: Engine, text: str) -> None:
+    assert not engine.moderate_text(text).flagged, engine.moderate_text(text).rationale
+
+
+def test_evidence_points_at_the_original_text(engine: Engine) -> None:
+    text = "omg ｋｉｌｌ ｙｏｕｒｓｅｌｆ now"
+    d = engine.moderate_text(text)
+    v = d.verdict_for("harassment")
+    assert v is not None
+    ev = v.signals[0].evidence[0]
+    assert ev.excerpt == "ｋｉｌｌ ｙｏｕｒｓｅｌｆ"
+    assert text[ev.start : ev.end] == ev.excerpt  # type: ignore[misc]
+
+
+def test_leet_guard_does_not_fire_on_numbers() -> None:
+    pack = make_pack(category("hate", signals={"terms": [{"term": "ass", "score": 0.9}, "hate"]}))
+    det = RulesDetector(pack)
+
+    def score(text: str) -> float:
+        item = Item(id="x", text=text)
+        return max((s.score for s in det.detect(item, DetectContext(policy=pack, item=item))), default=0.0)
+
+    assert score("a$$") == 0.9
+    assert score("@ss") == 0.9
+    assert score("a55") == 0.0  # an ID, not leet
+    assert score("h4t3") == 0.9
+    assert score("unit 455 at 40.4455") == 0.0
+
+
+def test_term_with_digits_of_its_own_matches_literally() -> None:
+    pack = make_pack(category("extremism", signals={"terms": [{"term": "1488", "score": 0.8}]}))
+    det = RulesDetector(pack)
+    item = Item(id="x", text="proud 1488 forever")
+    (sig,) = det.detect(item, DetectContext(policy=pack, item=item))
+    assert sig.score == 0.8
+
+
+def test_policy_terms_change_behaviour_without_code(pack_copy: Path) -> None:
+    path = pack_copy / "categories" / "harassment.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    text = "you absolute glorbnark"
+    assert not Engine(load_pack(pack_copy), [RulesDetector(load_pack(pack_copy))]).moderate_text(text).flagged
+    data["signals"]["terms"].append({"term": "glorbnark", "score": 0.9})
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    p2 = load_pack(pack_copy)
+    assert Engine(p2, [RulesDetector(p2)]).moderate_text(text).flagged
+
+
+def test_text_scoped_exception_drops_the_whole_text() -> None:
+    pack = make_pack(
+        category(
+            "scam_fraud",
+            signals={
+                "terms": ["double your bitcoin"],
+                "exceptions": [{"id": "psa", "regex": r"\bpsa\b", "scope": "text"}],
+            },
+        )
+    )
+    det = RulesDetector(pack)
+    warn = Item(id="w", text="PSA: double your bitcoin is fake")
+    scam = Item(id="s", text="double your bitcoin now")
+    assert det.detect(warn, DetectContext(policy=pack, item=warn)) == []
+    assert det.detect(scam, DetectContext(policy=pack, item=scam))[0].score == 0.9
+
+
+def test_domains_from_the_pack_match_subdomains_and_obfuscation() -> None:
+    pack = make_pack(category("scam_fraud", signals={"domains": ["evil.com"], "domain_score": 0.95}))
+    det = RulesDetector(pack)
+    for text in ["go to https://login.evil.com/x", "hxxp://evil[.]com", "evil dot com now"]:
+        item = Item(id="d", text=text)
+        sigs = det.detect(item, DetectContext(policy=pack, item=item))
+        assert sigs and sigs[0].score == 0.95, text
+    ok = Item(id="d", text="notevil.com is fine")
+    assert det.detect(ok, DetectContext(policy=pack, item=ok)) == []
+
+
+def test_fields_other_than_text_are_read(engine: Engine) -> None:
+    d = engine.moderate(Item(id="v", kind="video", text="", fields={"caption": "send nudes"}))
+    v = d.verdict_for("sexual")
+    assert v is not None and v.verdict.value == "violating"
+    assert v.signals[0].evidence[0].field == "caption"

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import pytest
+
+from watchkeeper.engine import Engine
+from watchkeeper.policy import PolicyPack
+from watchkeeper.signals import DetectContext
+from watchkeeper.signals.rules.links import LinkSpamDetector
+from watchkeeper.types import Item
+
+
+def scores(pack: PolicyPack, text: str) -> dict[str, float]:
+    det = LinkSpamDetector(pack)
+    item = Item(id="l", text=text)
+    return {s.category: s.score for s in det.detect(item, DetectContext(policy=pack, item=item))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WINNER!! Claim your £1000 prize now, call 09061701461 or visit hxxp://win-now[.]xyz",
+        "Earn $500 a day from home, dm me on telegram, link in bio bit.ly/cash",
+        "Your account is locked, verify your card details at http://192.168.4.4/login urgently",
+        "Text WIN to 84484 to claim your free ringtone",
+    ],
+)
+def test_spam_and_scam_messages_score_high(pack: PolicyPack, text: str) -> None:
+    s = scores(pack, text)
+    assert max(s.values()) >= 0.6, s
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you text me when you get home?",
+        "Here's the recipe I used: https://en.wikipedia.org/wiki/Shakshouka",
+        "Meeting moved to 3pm, see you there",
+        "I paid 20 dollars for this shirt",
+    ],
+)
+def test_ordinary_messages_stay_low(pack: PolicyPack, text: str) -> None:
+    assert max(scores(pack, text).values()) < 0.5
+
+
+def test_wallet_with_money_talk_is_a_scam_signal(pack: PolicyPack) -> None:
+    s = scores(pack, "Send 0.1 BTC to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 and get 0.2 back, hurry")
+    assert s["scam_fraud"] >= 0.55
+
+
+def test_evidence_lists_each_cue(engine: Engine) -> None:
+    d = engine.moderate_text("Free money!!! bit.ly/abc call +1 415 555 2671 now")
+    v = d.verdict_for("spam")
+    assert v is not None
+    notes = " ".join(e.note or "" for s in v.signals for e in s.evidence)
+    assert "URL shortener bit.ly" in notes
+    assert "phone number +14155552671" in notes

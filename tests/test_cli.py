@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from watchkeeper.cli import app
+
+runner = CliRunner()
+
+
+def test_moderate_text_prints_decision_with_evidence() -> None:
+    r = runner.invoke(app, ["moderate", "I will kill you tomorrow"])
+    assert r.exit_code == 0, r.output
+    assert "remove" in r.output
+    assert "violence" in r.output
+    assert "I will kill you" in r.output
+    assert "Why:" in r.output
+
+
+def test_moderate_json_is_one_decision_object() -> None:
+    r = runner.invoke(app, ["moderate", "--json", "send nudes", "--surface", "dm", "--kind", "message"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["actions"] == ["remove"]
+    assert data["primary_action"] == "remove"
+    assert data["policy_version"]
+    assert data["automated"] is True
+    sexual = next(v for v in data["verdicts"] if v["category"] == "sexual")
+    ev = sexual["signals"][0]["evidence"][0]
+    assert (ev["start"], ev["end"], ev["excerpt"]) == (0, 10, "send nudes")
+
+
+def test_moderate_file_never_loses_a_line(tmp_path: Path) -> None:
+    src = tmp_path / "items.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": "hello friends"}),
+        "{not json",
+        json.dumps({"id": "b", "kind": "comment", "text": "kys", "surface": "comments"}),
+        json.dumps(["a", "list"]),
+        json.dumps({"id": "c"}),  # nothing to judge
+        json.dumps({"id": "d", "text": "x", "kind": "hologram"}),
+        "",
+        json.dumps({"text": "no id here, check out my channel"}),
+        json.dumps({"id": "e", "text": "fine", "labels": {"S": 0}, "lang": "en"}),
+    ]
+    src.write_bytes(("\n".join(lines) + "\n").encode() + b"\xff\xfe broken bytes\n")
+    dst = tmp_path / "out.jsonl"
+    r = runner.invoke(app, ["moderate", "--input", str(src), "--output", str(dst)])
+    assert r.exit_code == 0, r.output
+    out = [json.loads(x) for x in dst.read_text().splitlines()]
+    assert len(out) == 9  # 9 non-empty input lines -> 9 records
+    by_line = dict(enumerate(out))
+    assert by_line[0]["item_id"] == "a" and by_line[0]["actions"] == ["allow"]
+    assert by_line[1]["line"] == 2 and "invalid JSON" in by_line[1]["error"]
+    assert by_line[2]["item_id"] == "b" and by_line[2]["primary_action"] == "remove"
+    assert "expected a JSON object" in by_line[3]["error"]
+    assert by_line[4]["id"] == "c" and "no text" in by_line[4]["error"]
+    assert "kind" in by_line[5]["error"]
+    assert by_line[6]["item_id"] == "items.jsonl:8"
+    assert by_line[7]["item_id"] == "e"
+    assert "not UTF-8" in by_line[8]["error"]
+    assert "4 decisions, 5 error records" in r.stderr
+
+
+def test_argument_errors() -> None:
+    r = runner.invoke(app, ["moderate"])
+    assert r.exit_code == 2
+    r = runner.invoke(app, ["moderate", "--input", "/no/such/file.jsonl"])
+    assert r.exit_code == 2
+
+
+def test_policy_check_ok_and_broken(pack_copy: Path) -> None:
+    r = runner.invoke(app, ["policy", "check", str(pack_copy)])
+    assert r.exit_code == 0, r.output
+    assert "14 categories" in r.output
+    (pack_copy / "categories" / "hate.yaml").write_text("id: hate\nseverity: 9\n", encoding="utf-8")
+    r = runner.invoke(app, ["policy", "check", str(pack_copy)])
+    assert r.exit_code == 1
+    assert "pack/categories/hate.yaml:2: severity: Input should be less than or equal to 4" in r.stderr
+    assert "the pack was not loaded" in r.stderr
+
+
+def test_policy_show() -> None:
+    r = runner.invoke(app, ["policy", "show"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "sexual_minors" in r.output and "csam-suspend" in r.output
+    r = runner.invoke(app, ["policy", "show", "--category", "hate"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0
+    assert "Out of scope" in r.output and "Counter-speech" in r.output
+    r = runner.invoke(app, ["policy", "show", "--category", "nope"])
+    assert r.exit_code == 2
+
+
+def test_moderate_with_a_custom_pack(pack_copy: Path) -> None:
+    r = runner.invoke(app, ["moderate", "--json", "--policy", str(pack_copy), "hello"])
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["policy_name"] == "watchkeeper-default"
+
+
+def test_detectors_list() -> None:
+    r = runner.invoke(app, ["detectors"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0
+    assert "rules" in r.output and "links" in r.output
