@@ -76,15 +76,20 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(head))
     for name, r in rows.items():
         w, p = r["watchkeeper"], r["alt_profanity_check"]
-        ours = f"{w['precision']:6.3f} {w['recall']:6.3f} {w['f1']:6.3f} {_f(w['fpr'])} {w['items_per_s']:7.0f}"
-        peers = f"{p['precision']:6.3f} {p['recall']:6.3f} {p['f1']:6.3f} {_f(p['fpr'])} {p['items_per_s']:8.0f}"
-        print(f"{name:20} {r['n']:>6} | {ours} | {peers} | {r['f1_delta']:+6.3f}")
+        print(f"{name:20} {r['n']:>6} | {_row(w, 7)} | {_row(p, 8)} | {r['f1_delta']:+6.3f}")
     return 0
 
 
 def _fig(c: BinaryCounts) -> dict[str, Any]:
     d = c.as_dict()
     return {k: d[k] for k in ("precision", "recall", "f1", "fpr")}
+
+
+def _row(fig: dict[str, Any], width: int) -> str:
+    return (
+        f"{fig['precision']:6.3f} {fig['recall']:6.3f} {fig['f1']:6.3f} {_f(fig['fpr'])} "
+        f"{fig['items_per_s']:{width}.0f}"
+    )
 
 
 def _f(x: float | None) -> str:
