@@ -60,3 +60,22 @@ def test_reads_every_text_kind(detector: Detector, pack: PolicyPack) -> None:
         item = Item(id="k", kind=kind, text="I will kill you")
         if detector.kinds is None or kind in detector.kinds:
             detector.detect(item, DetectContext(policy=pack, item=item))
+
+
+HOSTILE = {
+    "digit-groups": "1234567890 " * 20_000,
+    "spaced": "k i l l  y o u r s e l f " * 8_000,
+    "dots": "a." * 100_000,
+    "at-signs": "a@b" * 50_000,
+    "links": "http://a.com/" * 10_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_is_bounded(detector: Detector, pack: PolicyPack, name: str) -> None:
+    import time
+
+    item = Item(id="h", text=HOSTILE[name])
+    start = time.perf_counter()
+    detector.detect(item, DetectContext(policy=pack, item=item))
+    assert time.perf_counter() - start < 10.0

@@ -151,6 +151,7 @@ _DEOBFUSCATE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+_PHONE_MAX_TRIES = 300
 _STOP_LABELS = frozenset(
     ["the", "a", "an", "this", "that", "his", "her", "its", "our", "your", "my", "their", "dot", "com"]
 )
@@ -316,7 +317,11 @@ def extract_entities(text: str) -> list[Entity]:
 
     digits = sum(c.isdigit() for c in text)
     for region in ("US", None) if digits >= 7 else ():
-        for pm in phonenumbers.PhoneNumberMatcher(text, region or "ZZ", leniency=phonenumbers.Leniency.VALID):
+        # max_tries bounds the matcher's work on hostile input (a long run of digit groups)
+        matcher = phonenumbers.PhoneNumberMatcher(
+            text, region or "ZZ", leniency=phonenumbers.Leniency.VALID, max_tries=_PHONE_MAX_TRIES
+        )
+        for pm in matcher:
             e164 = phonenumbers.format_number(pm.number, phonenumbers.PhoneNumberFormat.E164)
             add(Entity(EntityKind.PHONE, e164, pm.start, pm.end, pm.raw_string))
 
