@@ -5,8 +5,9 @@
 For each file: binary precision / recall / F1 / FPR on ``flagged`` and items/s for both systems.
 alt-profanity-check (a linear SVM on TF-IDF, trained on Davidson-style tweets) counts an item as flagged
 at probability >= 0.5. Both see exactly the same texts; timings cover prediction only (model loading is
-excluded for both). Watchkeeper runs one item at a time, as the CLI does; the peer runs one batch call per
-file, its fastest mode.
+excluded for both). Watchkeeper runs in batches of 64 (``Engine.moderate_many``, as the CLI does); the
+peer runs one batch call per file, its fastest mode. ``--split holdout`` scores only rows the shipped
+heads never saw; ``--detector`` restricts Watchkeeper's cascade (e.g. ``--detector rules --detector links``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from watchkeeper.engine import Engine
 from watchkeeper.measure import BinaryCounts, read_records
+from watchkeeper.measure.splits import bucket_of
 from watchkeeper.types import Item
 
 
@@ -28,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--detector", action="append", help="run only these Watchkeeper detectors (repeatable)")
+    ap.add_argument("--split", choices=["holdout", "calibration", "train"], help="only rows of this split")
     args = ap.parse_args(argv)
     try:
         from profanity_check import predict_prob  # type: ignore[import-not-found]
@@ -35,16 +39,18 @@ def main(argv: list[str] | None = None) -> int:
         print("alt-profanity-check is not installed: pip install -e '.[dev]'", file=sys.stderr)
         return 2
 
-    engine = Engine.load()
+    engine = Engine.load(detectors=args.detector)
     predict_prob(["warm up"])
     rows: dict[str, Any] = {}
     for path in args.files:
-        recs = list(read_records(path, args.limit))
+        recs = [r for r in read_records(path, args.limit) if args.split in (None, bucket_of(r.id))]
         labelled = [r for r in recs if r.flagged is not None]
         wk, peer = BinaryCounts(), BinaryCounts()
 
         start = time.perf_counter()
-        wk_pred = [engine.moderate(Item(id=r.id[:512], text=r.text, language=r.lang)).flagged for r in recs]
+        items = [Item(id=r.id[:512], text=r.text, language=r.lang) for r in recs]
+        batches = (items[i : i + 64] for i in range(0, len(items), 64))
+        wk_pred = [d.flagged for batch in batches for d in engine.moderate_many(batch)]
         wk_s = time.perf_counter() - start
 
         start = time.perf_counter()

@@ -22,6 +22,12 @@ def engine() -> Engine:
     return Engine.load()
 
 
+@pytest.fixture(scope="session")
+def rules_engine() -> Engine:
+    """The rules and link/contact tiers only (no models)."""
+    return Engine.load(detectors=["rules", "links"])
+
+
 @pytest.fixture
 def pack_copy(tmp_path: Path) -> Path:
     """A writable copy of the default pack (to break or extend in a test)."""

@@ -31,3 +31,29 @@ def make_pack(
     m = {"name": "test-pack", "version": "7", "rules": rules or []}
     m.update(manifest)
     return PolicyPack(manifest=PackManifest.model_validate(m), categories=categories)
+
+
+class HashEncoder:
+    """A deterministic stand-in for the sentence encoder in unit tests: a normalised bag of hashed
+    words (texts sharing words are similar). Counts calls so tests can see when it ran."""
+
+    name = "hash-encoder"
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, texts: Any) -> Any:
+        import hashlib
+
+        import numpy as np
+
+        self.calls += 1
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in t.lower().split():
+                out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % self.dim] += 1.0
+            n = np.linalg.norm(out[i])
+            if n:
+                out[i] /= n
+        return out

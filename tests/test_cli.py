@@ -28,7 +28,8 @@ def test_moderate_json_is_one_decision_object() -> None:
     assert data["policy_version"]
     assert data["automated"] is True
     sexual = next(v for v in data["verdicts"] if v["category"] == "sexual")
-    ev = sexual["signals"][0]["evidence"][0]
+    rules = next(s for s in sexual["signals"] if s["detector"] == "rules")
+    ev = rules["evidence"][0]
     assert (ev["start"], ev["end"], ev["excerpt"]) == (0, 10, "send nudes")
 
 

@@ -18,6 +18,7 @@ from watchkeeper.engine import Engine
 from watchkeeper.errors import InputError, PolicyError, RegistryError, WatchkeeperError
 from watchkeeper.ingest import item_from_record
 from watchkeeper.measure import DatasetResult, evaluate_file, report_json
+from watchkeeper.measure.splits import SPLITS
 from watchkeeper.policy import load_pack
 from watchkeeper.settings import default_policy_dir, load_settings
 from watchkeeper.signals import default_registry
@@ -123,16 +124,43 @@ def _print_decision(decision: Decision, text: str) -> None:
         )
 
 
+BATCH = 64
+
+
 def _moderate_file(engine: Engine, src: Path, dst: Path | None, max_text_chars: int) -> tuple[int, int]:
-    """Stream ``src`` to ``dst``: exactly one output line per non-empty input line (decision or error)."""
+    """Stream ``src`` to ``dst``: exactly one output line per non-empty input line (decision or error),
+    in input order. Items are decided in batches of ``BATCH`` (model calls are batched)."""
     total = src.stat().st_size
-    ok = bad = 0
+    counts = {"ok": 0, "bad": 0}
     sink: TextIO = dst.open("w", encoding="utf-8") if dst else sys.stdout
+    pending: list[tuple[int, Any]] = []  # (line, Item | error record)
+
+    def flush() -> None:
+        items = [entry for _, entry in pending if not isinstance(entry, dict)]
+        results: list[Decision | dict[str, str]]
+        try:
+            results = list(engine.moderate_many(items))
+        except Exception:  # an engine bug in the batch path: decide one by one so only bad items fail
+            results = [_decide_or_error(engine, it) for it in items]
+        decisions = iter(results)
+        for lineno, entry in pending:
+            if isinstance(entry, dict):
+                sink.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                counts["bad"] += 1
+                continue
+            result = next(decisions)
+            if isinstance(result, Decision):
+                sink.write(_decision_json(result) + "\n")
+                counts["ok"] += 1
+            else:
+                sink.write(json.dumps({"line": lineno, "id": entry.id, **result}, ensure_ascii=False) + "\n")
+                counts["bad"] += 1
+        pending.clear()
+
     progress = Progress(
         TextColumn("[bold]moderating"),
         BarColumn(),
         TextColumn("{task.fields[items]} items"),
-        MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=err,
         disable=dst is None or not err.is_terminal,
@@ -141,37 +169,42 @@ def _moderate_file(engine: Engine, src: Path, dst: Path | None, max_text_chars: 
         with progress, src.open("rb") as fh:
             task = progress.add_task("moderate", total=total, items=0)
             for lineno, raw_line in enumerate(fh, 1):
-                progress.update(task, advance=len(raw_line), items=ok + bad)
+                progress.update(task, advance=len(raw_line), items=counts["ok"] + counts["bad"])
                 if not raw_line.strip():
                     continue
-                record: dict[str, Any]
-                try:
-                    line = raw_line.decode("utf-8")
-                    data = json.loads(line)
-                    item = item_from_record(
-                        data, fallback_id=f"{src.name}:{lineno}", max_text_chars=max_text_chars
-                    )
-                    decision = engine.moderate(item)
-                    sink.write(_decision_json(decision) + "\n")
-                    ok += 1
-                    continue
-                except UnicodeDecodeError as exc:
-                    record = {"line": lineno, "error": f"not UTF-8: {exc}"}
-                except json.JSONDecodeError as exc:
-                    record = {"line": lineno, "error": f"invalid JSON: {exc.msg} at column {exc.colno}"}
-                except InputError as exc:
-                    record = {"line": lineno, "error": str(exc)}
-                except Exception as exc:  # an engine bug must not lose the rest of the file
-                    record = {"line": lineno, "error": f"internal error: {type(exc).__name__}: {exc}"}
-                if isinstance(locals().get("data"), dict) and "id" in data:
-                    record["id"] = str(data["id"])
-                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-                bad += 1
-            progress.update(task, completed=total, items=ok + bad)
+                pending.append((lineno, _parse_line(raw_line, lineno, src.name, max_text_chars)))
+                if sum(not isinstance(e, dict) for _, e in pending) >= BATCH:
+                    flush()
+            flush()
+            progress.update(task, completed=total, items=counts["ok"] + counts["bad"])
     finally:
         if dst:
             sink.close()
-    return ok, bad
+    return counts["ok"], counts["bad"]
+
+
+def _parse_line(raw_line: bytes, lineno: int, source: str, max_text_chars: int) -> Any:
+    """An Item, or an error record for a line that cannot be one."""
+    data: Any = None
+    try:
+        data = json.loads(raw_line.decode("utf-8"))
+        return item_from_record(data, fallback_id=f"{source}:{lineno}", max_text_chars=max_text_chars)
+    except UnicodeDecodeError as exc:
+        record: dict[str, Any] = {"line": lineno, "error": f"not UTF-8: {exc}"}
+    except json.JSONDecodeError as exc:
+        record = {"line": lineno, "error": f"invalid JSON: {exc.msg} at column {exc.colno}"}
+    except InputError as exc:
+        record = {"line": lineno, "error": str(exc)}
+    if isinstance(data, dict) and "id" in data:
+        record["id"] = str(data["id"])
+    return record
+
+
+def _decide_or_error(engine: Engine, item: Any) -> Decision | dict[str, str]:
+    try:
+        return engine.moderate(item)
+    except Exception as exc:  # an engine bug must not lose the rest of the file
+        return {"error": f"internal error: {type(exc).__name__}: {exc}"}
 
 
 @app.command()
@@ -296,10 +329,16 @@ def eval_cmd(
     files: Annotated[list[Path], typer.Argument(help="Labelled JSONL files (shared dataset format).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (stable shape).")] = False,
     limit: Annotated[int | None, typer.Option(help="Only the first N records of each file.")] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(help="Only rows of this split (holdout: never trained on; calibration; train)."),
+    ] = None,
     policy: PolicyOpt = None,
     detector: DetectorsOpt = None,
 ) -> None:
     """Precision, recall, F1 and false-positive rate per file, per category, and items/s."""
+    if split is not None and split not in SPLITS:
+        raise _fail(f"--split must be one of {', '.join(SPLITS)}")
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise _fail(f"no such file: {', '.join(missing)}")
@@ -320,10 +359,11 @@ def eval_cmd(
                     results.append(
                         evaluate_file(
                             f,
-                            engine.moderate,
+                            engine.moderate_many,
                             limit=limit,
                             known_categories=engine.policy.category_ids(),
                             on_item=lambda t=task: progress.advance(t),  # type: ignore[misc]
+                            split=split,
                         )
                     )
                 except InputError as exc:
@@ -359,6 +399,45 @@ def eval_cmd(
     unknown = sorted({c for r in results for c in r.unknown_categories})
     if unknown:
         err.print(f"[yellow]labels not in the pack (ignored):[/] {', '.join(unknown)}")
+
+
+@app.command()
+def train(
+    files: Annotated[list[Path], typer.Argument(help="Permissively licensed labelled JSONL files.")],
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Artifact path (default: the packaged artifact).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed + data = same heads).")] = 13,
+    version: Annotated[str | None, typer.Option(help="Artifact version (default: today's date).")] = None,
+    policy: PolicyOpt = None,
+) -> None:
+    """Train the text heads (per category + violating) with calibration, and write a model card."""
+    from watchkeeper.signals.classifiers.encoder import shared_encoder
+    from watchkeeper.signals.classifiers.heads import DEFAULT_ARTIFACT
+    from watchkeeper.signals.classifiers.modelcard import write_model_card
+    from watchkeeper.signals.classifiers.training import TrainConfig, load_rows, policy_rows, train_heads
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise _fail(f"no such file: {', '.join(missing)}")
+    try:
+        pack = load_pack(policy or load_settings().policy_dir)
+        rows = load_rows(files) + policy_rows(pack)
+    except (PolicyError, InputError) as exc:
+        raise _fail(str(exc)) from exc
+    target = output or load_settings().heads_path or DEFAULT_ARTIFACT
+    heads = train_heads(
+        rows,
+        shared_encoder(),
+        config=TrainConfig(seed=seed),
+        version=version,
+        log=lambda m: err.print(m, highlight=False),
+        cache_dir=Path.home() / ".cache" / "watchkeeper",
+    )
+    heads.save(target)
+    card = write_model_card(heads, target)
+    size = target.stat().st_size / 1e6
+    err.print(f"wrote {target} ({size:.1f} MB) and {card}")
 
 
 @app.command("detectors")

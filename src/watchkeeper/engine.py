@@ -8,7 +8,7 @@ from typing import Any
 
 from watchkeeper.policy import PolicyPack, load_pack
 from watchkeeper.settings import Settings, load_settings
-from watchkeeper.signals import Cascade, Detector, Registry, default_registry
+from watchkeeper.signals import Cascade, Detector, Registry, WarmUp, default_registry
 from watchkeeper.types import Decision, Item, ItemKind, Surface
 
 __all__ = ["Engine"]
@@ -24,9 +24,14 @@ class Engine:
         *,
         early_stop: bool = True,
         timeout_s: float = 5.0,
+        warm_up: bool = True,
     ) -> None:
         self.policy = policy
         self.cascade = Cascade(policy, detectors, early_stop=early_stop, timeout_s=timeout_s)
+        if warm_up:
+            for d in detectors:
+                if isinstance(d, WarmUp):
+                    d.warm_up()
 
     @classmethod
     def load(
@@ -53,6 +58,10 @@ class Engine:
 
     def moderate(self, item: Item) -> Decision:
         return self.cascade.moderate(item)
+
+    def moderate_many(self, items: Sequence[Item]) -> list[Decision]:
+        """Decisions for a batch of items, in order (faster than one by one: model calls are batched)."""
+        return self.cascade.moderate_many(items)
 
     def moderate_text(
         self,

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     detector_timeout_s: float = Field(default=5.0, gt=0, le=600)
     #: stop the cascade early once a stage yields a signal at or above the category's stop score
     early_stop: bool = True
+    #: trained text heads (default: the artifact shipped in the package)
+    heads_path: Path | None = None
     #: refuse text parts longer than this (characters) in the CLI/ingest layer
     max_text_chars: int = Field(default=200_000, gt=0)
 

@@ -122,3 +122,19 @@ def test_views_share_offsets() -> None:
 def test_empty_and_whitespace() -> None:
     assert normalize("").text == ""
     assert normalize("   ").text == "   "
+
+
+def test_normalisation_does_not_depend_on_the_hash_seed() -> None:
+    """Ties between separators must not be broken by set order (PYTHONHASHSEED varies per process)."""
+    import subprocess
+    import sys
+
+    code = "from watchkeeper.extract import normalize; print(normalize('a b.c d.e f g h-i j_k').text)"
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"},
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(outs) == 1, outs

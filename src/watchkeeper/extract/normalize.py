@@ -288,7 +288,8 @@ def _join_spaced(m: Mapped) -> Mapped:
             continue
         gaps = [(g.start(), g.end()) for g in re.finditer(r"[ .\-_*|·•/]+", chunk)]
         shapes = [chunk[s:e] for s, e in gaps]
-        usual = max(set(shapes), key=shapes.count)  # the separator used between letters
+        # the separator used between letters; ties go to the first seen (deterministic, unlike a set)
+        usual = max(dict.fromkeys(shapes), key=shapes.count)
         for (s, e), shape in zip(gaps, shapes, strict=True):
             for i in range(s, e):
                 keep[run.start() + i] = False

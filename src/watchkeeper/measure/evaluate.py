@@ -18,6 +18,7 @@ from typing import Any
 
 from watchkeeper.errors import InputError
 from watchkeeper.measure.metrics import BinaryCounts
+from watchkeeper.measure.splits import bucket_of
 from watchkeeper.types import Decision, Item, Verdict
 
 __all__ = ["DatasetResult", "LabelledRecord", "evaluate_file", "read_records", "report_json"]
@@ -84,31 +85,47 @@ class DatasetResult:
 
 def evaluate_file(
     path: Path,
-    moderate: Callable[[Item], Decision],
+    moderate_many: Callable[[list[Item]], list[Decision]],
     *,
     limit: int | None = None,
     known_categories: tuple[str, ...] | None = None,
     on_item: Callable[[], None] | None = None,
+    split: str | None = None,
+    batch: int = 64,
 ) -> DatasetResult:
-    """Moderate every record of ``path`` and score the decisions against its labels."""
+    """Moderate every record of ``path`` (or only those of one ``split``, see
+    :mod:`watchkeeper.measure.splits`) in batches, and score the decisions against its labels."""
     result = DatasetResult(name=path.stem)
-    for rec in read_records(path, limit):
-        item = Item(id=rec.id[:512], text=rec.text, language=rec.lang)
+    chunk: list[LabelledRecord] = []
+
+    def score(records: list[LabelledRecord]) -> None:
+        items = [Item(id=rec.id[:512], text=rec.text, language=rec.lang) for rec in records]
         start = time.perf_counter()
-        decision = moderate(item)
+        decisions = moderate_many(items)
         result.seconds += time.perf_counter() - start
-        result.n += 1
-        if rec.flagged is not None:
-            result.flagged.add(rec.flagged, decision.flagged)
-        for cat, gold in rec.taxonomy.items():
-            if known_categories is not None and cat not in known_categories:
-                result.unknown_categories.add(cat)
-                continue
-            v = decision.verdict_for(cat)
-            pred = v is not None and v.verdict is Verdict.VIOLATING
-            result.categories.setdefault(cat, BinaryCounts()).add(gold, pred)
-        if on_item is not None:
-            on_item()
+        for rec, decision in zip(records, decisions, strict=True):
+            result.n += 1
+            if rec.flagged is not None:
+                result.flagged.add(rec.flagged, decision.flagged)
+            for cat, gold in rec.taxonomy.items():
+                if known_categories is not None and cat not in known_categories:
+                    result.unknown_categories.add(cat)
+                    continue
+                v = decision.verdict_for(cat)
+                pred = v is not None and v.verdict is Verdict.VIOLATING
+                result.categories.setdefault(cat, BinaryCounts()).add(gold, pred)
+            if on_item is not None:
+                on_item()
+
+    for rec in read_records(path, limit):
+        if split is not None and bucket_of(rec.id) != split:
+            continue
+        chunk.append(rec)
+        if len(chunk) >= batch:
+            score(chunk)
+            chunk = []
+    if chunk:
+        score(chunk)
     return result
 
 

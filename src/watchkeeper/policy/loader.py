@@ -122,7 +122,7 @@ def _hint_for(err_type: str, loc: Path_, msg: str) -> str | None:
     if err_type == "missing":
         return f"add '{last}:'"
     if err_type == "string_type":
-        return "quote the value, e.g. version: \"1.0\""
+        return 'quote the value, e.g. version: "1.0"'
     if err_type == "enum":
         return None  # pydantic already lists the allowed values
     if "bands must be listed" in msg:

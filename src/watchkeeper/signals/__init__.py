@@ -1,6 +1,6 @@
 """Signals: the detector protocol, the registry (entry points) and the cascade."""
 
-from watchkeeper.signals.base import DetectContext, Detector, DetectorFactory
+from watchkeeper.signals.base import DetectContext, Detector, DetectorFactory, Prefetcher, WarmUp
 from watchkeeper.signals.cascade import Cascade
 from watchkeeper.signals.registry import ENTRY_POINT_GROUP, Registry, default_registry
 
@@ -10,6 +10,8 @@ __all__ = [
     "DetectContext",
     "Detector",
     "DetectorFactory",
+    "Prefetcher",
     "Registry",
+    "WarmUp",
     "default_registry",
 ]

@@ -9,7 +9,7 @@ from watchkeeper.extract import Entity, NormalizedText, extract_entities, normal
 from watchkeeper.policy import PolicyPack
 from watchkeeper.types import Item, ItemKind, Signal
 
-__all__ = ["DetectContext", "Detector", "DetectorFactory"]
+__all__ = ["DetectContext", "Detector", "DetectorFactory", "Prefetcher", "WarmUp"]
 
 
 @dataclass
@@ -60,3 +60,22 @@ class DetectorFactory(Protocol):
     """What an entry point in the ``watchkeeper.detectors`` group names: called with the loaded pack."""
 
     def __call__(self, policy: PolicyPack) -> Detector: ...
+
+
+@runtime_checkable
+class Prefetcher(Protocol):
+    """Optional extra for detectors that gain from batching (e.g. one encoder call for many items).
+
+    ``prefetch`` is called once per batch before the items run one by one; it may only warm caches
+    (results must be the same with or without it)."""
+
+    def prefetch(self, items: list[Item], contexts: list[DetectContext]) -> None: ...
+
+
+@runtime_checkable
+class WarmUp(Protocol):
+    """Optional extra for detectors with a slow first call (loading a model, embedding the pack's
+    examples). The engine calls ``warm_up`` once at start-up, so a per-item time budget never pays
+    for loading."""
+
+    def warm_up(self) -> None: ...

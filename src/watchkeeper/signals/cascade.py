@@ -9,6 +9,7 @@ categories it covers; the policy's ``on_error`` decides what that means (never a
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,7 @@ from itertools import groupby
 
 from watchkeeper.decide import decide
 from watchkeeper.policy import PolicyPack
-from watchkeeper.signals.base import DetectContext, Detector
+from watchkeeper.signals.base import DetectContext, Detector, Prefetcher
 from watchkeeper.types import Decision, DetectorStatus, Item, Signal
 
 __all__ = ["INLINE_COST_LIMIT", "Cascade"]
@@ -108,9 +109,9 @@ class Cascade:
                     return True
         return False
 
-    def run(self, item: Item) -> list[Signal]:
+    def run(self, item: Item, ctx: DetectContext | None = None) -> list[Signal]:
         """All signals for ``item``, stage by stage, cheapest first."""
-        ctx = DetectContext(policy=self.policy, item=item)
+        ctx = ctx or DetectContext(policy=self.policy, item=item)
         stages = [list(group) for _, group in groupby(self.detectors, key=lambda d: d.cost)]
         for i, stage in enumerate(stages):
             for detector in stage:
@@ -126,3 +127,15 @@ class Cascade:
     def moderate(self, item: Item) -> Decision:
         """Run the cascade and decide under the cascade's policy."""
         return decide(self.policy, item, self.run(item))
+
+    def moderate_many(self, items: Sequence[Item]) -> list[Decision]:
+        """Decisions for a batch, in order. Detectors that are :class:`Prefetcher` warm their caches
+        for the whole batch first (one encoder call instead of one per item); results are the same as
+        calling :meth:`moderate` on each item."""
+        contexts = [DetectContext(policy=self.policy, item=it) for it in items]
+        for d in self.detectors:
+            if isinstance(d, Prefetcher):
+                # a failed prefetch only loses the speed-up; detect() reports real errors
+                with contextlib.suppress(Exception):
+                    d.prefetch(list(items), contexts)
+        return [decide(self.policy, it, self.run(it, ctx)) for it, ctx in zip(items, contexts, strict=True)]

@@ -43,8 +43,8 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("deepfake nudes of my classmate", "aigc"),
     ],
 )
-def test_violations_and_evasions_are_caught(engine: Engine, text: str, cat: str) -> None:
-    got, score = top(engine, text)
+def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
+    got, score = top(rules_engine, text)
     assert got == cat
     assert score >= 0.6
 
@@ -67,13 +67,13 @@ def test_violations_and_evasions_are_caught(engine: Engine, text: str, cat: str)
         "Made this with AI, #aiart deepfake style filter",
     ],
 )
-def test_safe_lookalikes_are_not_violations(engine: Engine, text: str) -> None:
-    assert not engine.moderate_text(text).flagged, engine.moderate_text(text).rationale
+def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
+    assert not rules_engine.moderate_text(text).flagged, rules_engine.moderate_text(text).rationale
 
 
-def test_evidence_points_at_the_original_text(engine: Engine) -> None:
+def test_evidence_points_at_the_original_text(rules_engine: Engine) -> None:
     text = "omg ｋｉｌｌ ｙｏｕｒｓｅｌｆ now"
-    d = engine.moderate_text(text)
+    d = rules_engine.moderate_text(text)
     v = d.verdict_for("harassment")
     assert v is not None
     ev = v.signals[0].evidence[0]
@@ -143,8 +143,8 @@ def test_domains_from_the_pack_match_subdomains_and_obfuscation() -> None:
     assert det.detect(ok, DetectContext(policy=pack, item=ok)) == []
 
 
-def test_fields_other_than_text_are_read(engine: Engine) -> None:
-    d = engine.moderate(Item(id="v", kind="video", text="", fields={"caption": "send nudes"}))
+def test_fields_other_than_text_are_read(rules_engine: Engine) -> None:
+    d = rules_engine.moderate(Item(id="v", kind="video", text="", fields={"caption": "send nudes"}))
     v = d.verdict_for("sexual")
     assert v is not None and v.verdict.value == "violating"
     assert v.signals[0].evidence[0].field == "caption"

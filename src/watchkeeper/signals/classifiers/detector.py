@@ -1,0 +1,315 @@
+"""The machine-learning text tier: trained heads and policy-example matching.
+
+``ClassifierDetector`` ("classifier") runs two stages inside one detector:
+
+1. the ``lexical`` heads (hashed n-grams, no encoder). If every head is below ``settle`` and the item
+   is not lexically close to any policy example, the item is settled here as clearly benign — the
+   encoder never runs for it. This is what keeps the tier fast on ordinary comments.
+2. otherwise the ``full`` heads (n-grams + MiniLM embedding). Category heads give category signals;
+   the binary ``violating`` head is attributed to the category whose policy examples the item is
+   closest to (the pack decides what the categories are, not the training data).
+
+Text the English model cannot judge comes out ``unverified`` (the pack's ``on_unverified`` routes
+it): another language, or fewer than three letters. Emoji-only or empty text is ``skipped``.
+
+``ExampleMatchDetector`` ("examples") scores an item by its similarity to the pack's positive examples
+of each category against the negative ones. It reads the YAML at load time, so adding or removing an
+example changes behaviour with no retraining.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from watchkeeper.policy import PolicyPack
+from watchkeeper.signals.base import DetectContext
+from watchkeeper.signals.classifiers.encoder import Matrix, TextEncoder, shared_encoder
+from watchkeeper.signals.classifiers.features import lexical_features
+from watchkeeper.signals.classifiers.heads import DEFAULT_ARTIFACT, VIOLATING, HeadSet
+from watchkeeper.signals.classifiers.language import detect_language
+from watchkeeper.types import Evidence, Item, ItemKind, Signal
+
+__all__ = ["ClassifierDetector", "ExampleIndex", "ExampleMatchDetector", "judgeability"]
+
+_LETTERS = re.compile(r"[^\W\d_]")
+SUPPORTED_LANGUAGES = frozenset({"en"})
+#: a language guess at or above this confidence that is not supported makes the item unverified
+LANGUAGE_CONFIDENCE = 0.7
+#: cosine to the nearest category's examples at which the violating head is attributed in full
+ATTRIBUTION_SIMILARITY = 0.35
+#: lexical cosine to a policy example above which stage 1 may not settle the item
+EXAMPLE_LEXICAL_OVERLAP = 0.25
+
+
+def judgeability(text: str, declared: str | None) -> tuple[str, str | None]:
+    """``("ok", None)``, ``("skip", reason)`` or ``("unverified", reason)`` for the English model."""
+    letters = len(_LETTERS.findall(text))
+    if letters == 0:
+        return "skip", "no letters to judge"
+    if letters < 3:
+        return "unverified", "too short to judge"
+    if declared and declared.split("-")[0].lower() not in SUPPORTED_LANGUAGES:
+        return "unverified", f"language {declared!r} is not supported by the text model"
+    lang, conf = detect_language(text)
+    if lang not in SUPPORTED_LANGUAGES and lang != "und" and conf >= LANGUAGE_CONFIDENCE:
+        return "unverified", f"language {lang!r} ({conf:.2f}) is not supported by the text model"
+    return "ok", None
+
+
+class ExampleIndex:
+    """The pack's examples, per category: hashed n-grams at once, embeddings on first need (so items
+    the lexical stage settles never load the encoder)."""
+
+    def __init__(self, policy: PolicyPack, encoder: TextEncoder) -> None:
+        from watchkeeper.extract import normalize
+
+        self.encoder = encoder
+        cats: list[str] = []
+        self._pos: list[list[str]] = []
+        self._neg: list[list[str]] = []
+        self.pos_text: list[tuple[str, ...]] = []
+        all_pos: list[str] = []
+        for c in policy.categories:
+            if not c.examples.positive:
+                continue
+            cats.append(c.id)
+            self._pos.append([normalize(t).text for t in c.examples.positive])
+            self._neg.append([normalize(t).text for t in c.examples.negative])
+            self.pos_text.append(tuple(c.examples.positive))
+            all_pos.extend(self._pos[-1])
+        self.categories = tuple(cats)
+        self.lexical = lexical_features(all_pos) if all_pos else None
+        self._emb: tuple[list[Matrix], list[Matrix]] | None = None
+        self._lock = threading.Lock()
+
+    def embeddings(self) -> tuple[list[Matrix], list[Matrix]]:
+        with self._lock:
+            if self._emb is None:
+                empty = np.zeros((0, self.encoder.dim), dtype=np.float32)
+                pos = [self.encoder.encode(p) for p in self._pos]
+                neg = [self.encoder.encode(n) if n else empty for n in self._neg]
+                self._emb = (pos, neg)
+            return self._emb
+
+    def lexical_overlap(self, x_lex: object) -> float:
+        if self.lexical is None:
+            return 0.0
+        sims = np.asarray((x_lex @ self.lexical.T).todense()).ravel()
+        return float(sims.max()) / 2.0 if sims.size else 0.0  # two l2-normalised analysers: max 2
+
+    def nearest_category(self, emb: Matrix) -> tuple[str, float]:
+        best, best_sim = "", -1.0
+        for cid, pos in zip(self.categories, self.embeddings()[0], strict=True):
+            sim = float((pos @ emb).max())
+            if sim > best_sim:
+                best, best_sim = cid, sim
+        return best, best_sim
+
+
+_INDEX_LOCK = threading.Lock()
+_INDEXES: dict[tuple[int, str], ExampleIndex] = {}
+
+
+def example_index(policy: PolicyPack, encoder: TextEncoder) -> ExampleIndex:
+    """One index per loaded pack object (examples change only when the pack is reloaded)."""
+    key = (id(policy), encoder.name)
+    with _INDEX_LOCK:
+        idx = _INDEXES.get(key)
+        if idx is None:
+            idx = ExampleIndex(policy, encoder)
+            _INDEXES[key] = idx
+        return idx
+
+
+@lru_cache(maxsize=4)
+def _load_heads(path: str) -> HeadSet:
+    return HeadSet.load(Path(path))
+
+
+class ClassifierDetector:
+    name = "classifier"
+    cost = 10
+    kinds: frozenset[ItemKind] | None = None
+    categories: frozenset[str] | None = None
+
+    def __init__(
+        self,
+        policy: PolicyPack,
+        *,
+        heads: HeadSet | None = None,
+        encoder: TextEncoder | None = None,
+        settle: float = 0.12,
+    ) -> None:
+        self.policy = policy
+        if heads is None:
+            from watchkeeper.settings import load_settings
+
+            path = load_settings().heads_path or DEFAULT_ARTIFACT
+            if not path.is_file():
+                raise FileNotFoundError(f"no trained text heads at {path}; run 'watchkeeper train'")
+            heads = _load_heads(str(path))
+        self.heads = heads
+        self.encoder = encoder or shared_encoder()
+        self.settle = settle
+        ids = set(policy.category_ids())
+        self._cat_heads = [h for h in self.heads.full if h in ids]
+        self._index: ExampleIndex | None = None
+
+    @property
+    def index(self) -> ExampleIndex:
+        if self._index is None:
+            self._index = example_index(self.policy, self.encoder)
+        return self._index
+
+    def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
+        out: list[Signal] = []
+        for field_name, raw in item.texts():
+            status, reason = judgeability(raw, item.language)
+            if status == "skip":
+                continue
+            if status == "unverified":
+                out.extend(
+                    Signal.unverified(self.name, f"{field_name}: {reason}", category=c)
+                    for c in self.policy.category_ids()
+                )
+                continue
+            out.extend(self._score(field_name, ctx.normalized(field_name, raw).text))
+        return _max_per_category(out)
+
+    def warm_up(self) -> None:
+        """Load the encoder and embed the pack's examples now rather than on the first item."""
+        self.encoder.encode(["warm up"])
+        self.index.embeddings()
+
+    def prefetch(self, items: list[Item], contexts: list[DetectContext]) -> None:
+        """Embed, in one batch, every text of ``items`` that the lexical stage would not settle."""
+        todo: list[str] = []
+        for item, ctx in zip(items, contexts, strict=True):
+            for field_name, raw in item.texts():
+                if judgeability(raw, item.language)[0] != "ok":
+                    continue
+                text = ctx.normalized(field_name, raw).text
+                x = lexical_features([text])
+                if not self._settled(self._lexical(x), x):
+                    todo.append(text)
+        if todo:
+            self.encoder.encode(todo)
+
+    def _lexical(self, x: object) -> dict[str, float]:
+        return {n: float(h.proba(x)[0]) for n, h in self.heads.lexical.items()}
+
+    def _settled(self, lex_p: dict[str, float], x: object) -> bool:
+        return max(lex_p.values(), default=0.0) < self.settle and (
+            self.index.lexical_overlap(x) < EXAMPLE_LEXICAL_OVERLAP
+        )
+
+    def _score(self, field_name: str, text: str) -> list[Signal]:
+        x = lexical_features([text])
+        lex_p = self._lexical(x)
+        if self._settled(lex_p, x):
+            note = "settled by the lexical stage"
+            return [
+                Signal.ok(self.name, n, p, [Evidence(field=field_name, note=note)], rule="lexical")
+                for n, p in lex_p.items()
+                if n in self._cat_heads
+            ]
+        emb = self.encoder.encode([text])
+        full_p = {n: float(h.proba(x, emb)[0]) for n, h in self.heads.full.items()}
+        out = [
+            Signal.ok(
+                self.name, n, full_p[n], [Evidence(field=field_name, note="category head")], rule=f"head:{n}"
+            )
+            for n in self._cat_heads
+        ]
+        p_any = full_p.get(VIOLATING)
+        if p_any is not None:
+            cat, sim = self.index.nearest_category(emb[0])
+            if cat:
+                # a category whose examples the item barely resembles is a weak attribution: discount
+                score = p_any * min(1.0, max(sim, 0.0) / ATTRIBUTION_SIMILARITY)
+                note = f"violating head {p_any:.2f}, attributed by nearest policy examples (cosine {sim:.2f})"
+                ev = [Evidence(field=field_name, note=note)]
+                out.append(Signal.ok(self.name, cat, score, ev, rule=f"head:{VIOLATING}"))
+        return out
+
+
+def _max_per_category(signals: list[Signal]) -> list[Signal]:
+    """One signal per (category, status): the strongest, so evidence stays readable."""
+    best: dict[tuple[str, str], Signal] = {}
+    for s in signals:
+        key = (s.category, s.status.value)
+        if key not in best or s.score > best[key].score:
+            best[key] = s
+    return list(best.values())
+
+
+class ExampleMatchDetector:
+    """Similarity to the pack's positive vs negative examples, per category."""
+
+    name = "examples"
+    cost = 11
+    kinds: frozenset[ItemKind] | None = None
+    categories: frozenset[str] | None = None
+
+    def __init__(
+        self, policy: PolicyPack, *, encoder: TextEncoder | None = None, floor: float = 0.6, full: float = 0.9
+    ) -> None:
+        self.policy = policy
+        self.encoder = encoder or shared_encoder()
+        self.floor = floor
+        self.full = full
+        self._index: ExampleIndex | None = None
+
+    @property
+    def index(self) -> ExampleIndex:
+        if self._index is None:
+            self._index = example_index(self.policy, self.encoder)
+        return self._index
+
+    def warm_up(self) -> None:
+        self.encoder.encode(["warm up"])
+        self.index.embeddings()
+
+    def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
+        out: list[Signal] = []
+        for field_name, raw in item.texts():
+            if judgeability(raw, item.language)[0] != "ok":
+                continue
+            text = ctx.normalized(field_name, raw).text
+            # only pay for an embedding when the text overlaps an example or is already embedded
+            if self.index.lexical_overlap(lexical_features([text])) < EXAMPLE_LEXICAL_OVERLAP and not any(
+                s.detector == "classifier" and s.rule and s.rule.startswith("head:") for s in ctx.prior
+            ):
+                continue
+            emb = self.encoder.encode([text])[0]
+            pos_emb, neg_emb = self.index.embeddings()
+            for cid, pos, neg, texts in zip(
+                self.index.categories, pos_emb, neg_emb, self.index.pos_text, strict=True
+            ):
+                sims = pos @ emb
+                i = int(sims.argmax())
+                p = float(sims[i])
+                if p < self.floor:
+                    continue
+                n = float((neg @ emb).max()) if len(neg) else -1.0
+                score = min(1.0, (p - self.floor) / (self.full - self.floor) * 0.5 + 0.5)
+                if n >= p:
+                    score *= 0.5  # closer to an out-of-scope example
+                note = f"similar ({p:.2f}) to policy example {texts[i]!r}" + (
+                    f"; but {n:.2f} to a negative example" if n >= p else ""
+                )
+                out.append(
+                    Signal.ok(
+                        self.name,
+                        cid,
+                        round(score, 4),
+                        [Evidence(field=field_name, note=note)],
+                        rule="example",
+                    )
+                )
+        return _max_per_category(out)

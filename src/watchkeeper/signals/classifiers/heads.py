@@ -1,0 +1,105 @@
+"""Trained classification heads and their versioned artifact.
+
+Two stages share one artifact:
+
+* ``lexical`` heads read hashed n-grams only (no encoder): thousands of items per second, used to
+  settle clearly benign content cheaply;
+* ``full`` heads read the n-grams plus the sentence embedding.
+
+Every head is a linear model followed by Platt calibration (``p = sigmoid(a * z + b)``, fitted on a
+held-out calibration part of the data), so its output is a probability the policy bands can read.
+The artifact is one compressed ``.npz`` (float16 weights) plus a JSON/Markdown model card.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["DEFAULT_ARTIFACT", "VIOLATING", "Head", "HeadSet"]
+
+#: the binary "violates any policy" head
+VIOLATING = "violating"
+DEFAULT_ARTIFACT = Path(__file__).resolve().parents[2] / "data" / "text-heads.npz"
+
+Vector = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Head:
+    name: str
+    lex: Vector  # (N_LEXICAL,)
+    emb: Vector | None  # (dim,) for full heads
+    bias: float
+    platt_a: float
+    platt_b: float
+
+    def logits(self, x_lex: Any, emb: Vector | None) -> Vector:
+        z = np.asarray(x_lex @ self.lex, dtype=np.float32).ravel() + self.bias
+        if self.emb is not None:
+            if emb is None:
+                raise ValueError(f"head {self.name} needs embeddings")
+            z = z + emb @ self.emb
+        return z
+
+    def proba(self, x_lex: Any, emb: Vector | None = None) -> Vector:
+        z = self.logits(x_lex, emb)
+        p: Vector = (1.0 / (1.0 + np.exp(-(self.platt_a * z + self.platt_b)))).astype(np.float32)
+        return p
+
+
+@dataclass(frozen=True)
+class HeadSet:
+    version: str
+    encoder: str
+    emb_scale: float
+    lexical: dict[str, Head]
+    full: dict[str, Head]
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, path: Path) -> None:
+        arrays: dict[str, Any] = {}
+        for stage, heads in (("lexical", self.lexical), ("full", self.full)):
+            for name, h in heads.items():
+                key = f"{stage}/{name}"
+                arrays[f"{key}/lex"] = h.lex.astype(np.float16)
+                if h.emb is not None:
+                    arrays[f"{key}/emb"] = h.emb.astype(np.float32)
+                arrays[f"{key}/params"] = np.array([h.bias, h.platt_a, h.platt_b], dtype=np.float64)
+        meta = {
+            "version": self.version,
+            "encoder": self.encoder,
+            "emb_scale": self.emb_scale,
+            "card": self.card,
+        }
+        arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as fh:
+            np.savez_compressed(fh, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> HeadSet:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode())
+            stages: dict[str, dict[str, Head]] = {"lexical": {}, "full": {}}
+            for key in data.files:
+                if not key.endswith("/params"):
+                    continue
+                stage, name, _ = key.split("/")
+                base = f"{stage}/{name}"
+                bias, a, b = (float(v) for v in data[key])
+                emb = data[f"{base}/emb"].astype(np.float32) if f"{base}/emb" in data.files else None
+                stages[stage][name] = Head(name, data[f"{base}/lex"].astype(np.float32), emb, bias, a, b)
+        return cls(
+            meta["version"],
+            meta["encoder"],
+            float(meta["emb_scale"]),
+            stages["lexical"],
+            stages["full"],
+            meta.get("card", {}),
+        )

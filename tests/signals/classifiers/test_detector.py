@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import HashEncoder, category, make_pack
+from tests.signals.classifiers.test_training import synthetic_rows
+from watchkeeper.decide import decide
+from watchkeeper.signals import Cascade, DetectContext
+from watchkeeper.signals.classifiers.detector import ClassifierDetector, ExampleMatchDetector, judgeability
+from watchkeeper.signals.classifiers.training import TrainConfig, train_heads
+from watchkeeper.types import Action, DetectorStatus, Item, Verdict
+
+PACK = make_pack(
+    category("hate", examples={"positive": ["you are vermin", "they are vermin and rats"], "negative": ["vermin control service"]}),
+    category("violence", examples={"positive": ["i will hurt you", "burn them all"], "negative": ["burn the calories"]}),
+)
+HEADS = train_heads(synthetic_rows(), HashEncoder(), config=TrainConfig(seed=1, min_positives=5))
+
+
+def run(det: ClassifierDetector | ExampleMatchDetector, text: str, **kw: object) -> list:  # type: ignore[type-arg]
+    item = Item(id="t", text=text, **kw)  # type: ignore[arg-type]
+    return det.detect(item, DetectContext(policy=PACK, item=item))
+
+
+def test_clear_text_is_settled_without_the_encoder() -> None:
+    enc = HashEncoder()
+    det = ClassifierDetector(PACK, heads=HEADS, encoder=enc)
+    signals = run(det, "lovely weather today friends")
+    assert enc.calls == 0
+    assert signals and all(s.rule == "lexical" for s in signals)
+    assert max(s.score for s in signals) < 0.2
+
+
+def test_uncertain_or_bad_text_goes_to_the_full_heads() -> None:
+    enc = HashEncoder()
+    det = ClassifierDetector(PACK, heads=HEADS, encoder=enc)
+    signals = run(det, "you are vermin lol")
+    assert enc.calls >= 1
+    rules = {s.rule for s in signals}
+    assert "head:hate" in rules or "head:violating" in rules
+    hate = max(s.score for s in signals if s.category == "hate")
+    assert hate > 0.8
+
+
+def test_violating_head_is_attributed_to_the_nearest_policy_category() -> None:
+    det = ClassifierDetector(PACK, heads=HEADS, encoder=HashEncoder())
+    signals = run(det, "i will hurt you again")
+    top = max(signals, key=lambda s: s.score)
+    assert top.category == "violence"
+    assert top.rule == "head:violating"
+    assert "nearest policy examples" in (top.evidence[0].note or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "reason"),
+    [
+        ("Je vais te tuer demain matin, espèce d'ordure", None, "language 'fr'"),
+        ("Ich hasse alle Ausländer, sie sollen verschwinden", None, "language 'de'"),
+        ("this one says it is English but declared Polish", "pl", "language 'pl'"),
+        ("ok", None, "too short"),
+    ],
+)
+def test_text_the_model_cannot_judge_is_unverified(text: str, lang: str | None, reason: str) -> None:
+    det = ClassifierDetector(PACK, heads=HEADS, encoder=HashEncoder())
+    signals = run(det, text, language=lang)
+    assert signals and {s.status for s in signals} == {DetectorStatus.UNVERIFIED}
+    assert reason in (signals[0].message or "")
+    # and the policy routes it to a person, never a confident "safe"
+    d = decide(PACK, Item(id="t", text=text), signals)
+    assert d.actions == (Action.ESCALATE_TO_REVIEW,)
+    assert {v.verdict for v in d.verdicts} == {Verdict.UNCERTAIN}
+
+
+def test_emoji_only_is_skipped_not_unverified() -> None:
+    assert judgeability("😂😂🔥", None)[0] == "skip"
+    det = ClassifierDetector(PACK, heads=HEADS, encoder=HashEncoder())
+    assert run(det, "😂😂🔥") == []
+
+
+def test_example_matching_scores_similar_text() -> None:
+    enc = HashEncoder()
+    det = ExampleMatchDetector(PACK, encoder=enc, floor=0.5)
+    signals = run(det, "they are vermin and rats")
+    assert (signals[0].category == "hate" and signals[0].score == 1.0) or signals[0].score > 0.9
+    assert "policy example" in (signals[0].evidence[0].note or "")
+    assert run(det, "lovely weather today") == []
+
+
+def test_closer_to_a_negative_example_scores_lower() -> None:
+    det = ExampleMatchDetector(PACK, encoder=HashEncoder(), floor=0.2)
+    (s,) = [x for x in run(det, "vermin control service today") if x.category == "hate"]
+    assert s.score < 0.5
+    assert "negative example" in (s.evidence[0].note or "")
+
+
+def test_in_the_cascade_with_rules_first() -> None:
+    det = ClassifierDetector(PACK, heads=HEADS, encoder=HashEncoder())
+    with Cascade(PACK, [det]) as cascade:
+        d = cascade.moderate(Item(id="c", text="you are vermin and rats"))
+    assert d.verdict_for("hate").verdict is Verdict.VIOLATING  # type: ignore[union-attr]

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.helpers import HashEncoder
+from watchkeeper.errors import InputError
+from watchkeeper.measure.splits import bucket_of
+from watchkeeper.signals.classifiers.features import lexical_features
+from watchkeeper.signals.classifiers.heads import HeadSet
+from watchkeeper.signals.classifiers.training import TrainConfig, TrainRow, load_rows, train_heads
+
+BAD = ["you are vermin", "i will hurt you", "go die now", "worthless trash human", "burn them all"]
+GOOD = ["lovely weather today", "great recipe thanks", "see you at practice", "nice goal", "happy birthday"]
+
+
+def synthetic_rows(n: int = 1200, seed: int = 0) -> list[TrainRow]:
+    rnd = random.Random(seed)
+    rows = []
+    for i in range(n):
+        bad = rnd.random() < 0.4
+        base = rnd.choice(BAD if bad else GOOD)
+        text = f"{base} {rnd.choice(['ok', 'so', 'lol', 'today', 'again'])} {i % 7}"
+        rows.append(TrainRow(f"syn:{i}", text, "syn", {"violating": int(bad), "hate": int(bad and 'vermin' in base)}))
+    return rows
+
+
+def test_split_is_fixed_and_proportioned() -> None:
+    ids = [f"x:{i}" for i in range(20_000)]
+    counts = dict.fromkeys(("holdout", "calibration", "train"), 0)
+    for i in ids:
+        counts[bucket_of(i)] += 1
+    assert bucket_of("openai_moderation:2") == bucket_of("openai_moderation:2")
+    assert abs(counts["holdout"] / 20_000 - 0.2) < 0.02
+    assert abs(counts["calibration"] / 20_000 - 0.1) < 0.02
+
+
+def test_training_is_reproducible(tmp_path: Path) -> None:
+    rows = synthetic_rows()
+    a = train_heads(rows, HashEncoder(), config=TrainConfig(seed=7, min_positives=5), version="t")
+    b = train_heads(list(reversed(rows)), HashEncoder(), config=TrainConfig(seed=7, min_positives=5), version="t")
+    assert set(a.full) == set(b.full) == {"violating", "hate"}
+    for name in a.full:
+        assert np.array_equal(a.full[name].lex, b.full[name].lex)
+        assert np.array_equal(a.full[name].emb, b.full[name].emb)  # type: ignore[arg-type]
+        assert (a.full[name].platt_a, a.full[name].platt_b) == (b.full[name].platt_a, b.full[name].platt_b)
+    # the saved artifact round-trips to the same predictions
+    a.save(tmp_path / "h.npz")
+    c = HeadSet.load(tmp_path / "h.npz")
+    texts = ["you are vermin lol", "nice goal again"]
+    x = lexical_features(texts)
+    emb = HashEncoder().encode(texts)
+    assert np.allclose(a.full["violating"].proba(x, emb), c.full["violating"].proba(x, emb), atol=1e-3)
+    assert c.card["heads"]["violating"]["holdout"]["f1"] > 0.9
+
+
+def test_calibration_is_reliable_on_a_fixture() -> None:
+    """Texts with the word 'alpha' are violating 80 % of the time, 'beta' 20 %: calibrated
+    probabilities must come out near those rates (tolerance 0.08), and the ECE small."""
+    rnd = random.Random(3)
+    rows = []
+    for i in range(4000):
+        word = rnd.choice(["alpha", "beta"])
+        y = rnd.random() < (0.8 if word == "alpha" else 0.2)
+        rows.append(TrainRow(f"cal:{i}", f"{word} {rnd.choice(['x', 'y', 'z'])}", "syn", {"violating": int(y)}))
+    heads = train_heads(rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=None))
+    head = heads.full["violating"]
+    texts = ["alpha x", "beta y"]
+    p = head.proba(lexical_features(texts), HashEncoder().encode(texts))
+    assert p[0] == pytest.approx(0.8, abs=0.08)
+    assert p[1] == pytest.approx(0.2, abs=0.08)
+    assert heads.card["heads"]["violating"]["calibration_ece"] <= 0.08
+
+
+def test_too_few_positives_means_no_head() -> None:
+    rows = synthetic_rows(300)
+    heads = train_heads(rows, HashEncoder(), config=TrainConfig(min_positives=10_000))
+    assert heads.full == {}
+
+
+def test_non_permissive_data_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "toxicchat.jsonl"
+    p.write_text('{"id": "toxicchat:1", "text": "x", "source": "toxicchat", "flagged": 1}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="evaluation-only"):
+        load_rows([p])
+
+
+def test_offensive_only_rows_do_not_teach_violating(tmp_path: Path) -> None:
+    p = tmp_path / "davidson.jsonl"
+    p.write_text(
+        '{"id": "d:1", "text": "a", "source": "davidson", "flagged": 1, "taxonomy": {"hate": 0}}\n'
+        '{"id": "d:2", "text": "b", "source": "davidson", "flagged": 1, "taxonomy": {"hate": 1}}\n'
+        '{"id": "d:3", "text": "c", "source": "davidson", "flagged": 0, "taxonomy": {"hate": 0}}\n',
+        encoding="utf-8",
+    )
+    rows = {r.id: r.labels for r in load_rows([p])}
+    assert "violating" not in rows["d:1"]
+    assert rows["d:2"]["violating"] == 1
+    assert rows["d:3"]["violating"] == 0
+
+
+def test_prior_shift_moves_probabilities_by_bayes_rule() -> None:
+    rnd = random.Random(5)
+    rows = []
+    for i in range(4000):
+        word = rnd.choice(["alpha", "beta"])
+        y = rnd.random() < (0.8 if word == "alpha" else 0.2)
+        rows.append(TrainRow(f"p:{i}", f"{word} {rnd.choice(['x', 'y'])}", "syn", {"violating": int(y)}))
+    mix = train_heads(rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=None))
+    low = train_heads(rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=0.1))
+    texts = ["alpha x"]
+    x, e = lexical_features(texts), HashEncoder().encode(texts)
+    p_mix = float(mix.full["violating"].proba(x, e)[0])
+    p_low = float(low.full["violating"].proba(x, e)[0])
+    # odds scale by (0.1/0.9) / (0.5/0.5): 0.8 -> odds 4 -> 4/9 -> p ~ 0.31
+    expected_odds = p_mix / (1 - p_mix) * (0.1 / 0.9) / (0.5 / 0.5)
+    assert p_low == pytest.approx(expected_odds / (1 + expected_odds), abs=0.05)
