@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from watchkeeper.extract import Entity, NormalizedText, extract_entities, normalize
 from watchkeeper.policy import PolicyPack
@@ -22,6 +22,9 @@ class DetectContext:
     prior: list[Signal] = field(default_factory=list)
     _norm: dict[str, NormalizedText] = field(default_factory=dict)
     _ents: dict[str, list[Entity]] = field(default_factory=dict)
+    #: per-item scratch space detectors may share (e.g. hashed features computed once for two tiers);
+    #: keys are namespaced by the detector module that fills them
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def normalized(self, name: str, text: str) -> NormalizedText:
         n = self._norm.get(name)

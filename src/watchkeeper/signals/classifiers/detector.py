@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -84,6 +86,7 @@ class ExampleIndex:
             all_pos.extend(self._pos[-1])
         self.categories = tuple(cats)
         self.lexical = lexical_features(all_pos) if all_pos else None
+        self._lexical_t = self.lexical.T.tocsr() if self.lexical is not None else None
         self._emb: tuple[list[Matrix], list[Matrix]] | None = None
         self._lock = threading.Lock()
 
@@ -97,9 +100,9 @@ class ExampleIndex:
             return self._emb
 
     def lexical_overlap(self, x_lex: object) -> float:
-        if self.lexical is None:
+        if self._lexical_t is None:
             return 0.0
-        sims = np.asarray((x_lex @ self.lexical.T).todense()).ravel()
+        sims = np.asarray((x_lex @ self._lexical_t).todense()).ravel()
         return float(sims.max()) / 2.0 if sims.size else 0.0  # two l2-normalised analysers: max 2
 
     def nearest_category(self, emb: Matrix) -> tuple[str, float]:
@@ -131,6 +134,17 @@ def _load_heads(path: str) -> HeadSet:
     return HeadSet.load(Path(path))
 
 
+@dataclass(frozen=True)
+class _Stage1:
+    """The lexical stage's result for one text (shared with the examples detector via ctx.memo)."""
+
+    text: str
+    x: Any
+    lex_p: dict[str, float]
+    overlap: float
+    settled: bool
+
+
 class ClassifierDetector:
     name = "classifier"
     cost = 10
@@ -158,6 +172,13 @@ class ClassifierDetector:
         self.settle = settle
         ids = set(policy.category_ids())
         self._cat_heads = [h for h in self.heads.full if h in ids]
+        # the lexical heads as one matrix: stage 1 is a single sparse product per batch
+        lex = list(self.heads.lexical.values())
+        self._lex_names = [h.name for h in lex]
+        self._lex_w = np.stack([h.lex for h in lex], axis=1) if lex else np.zeros((0, 0), dtype=np.float32)
+        self._lex_bias = np.array([h.bias for h in lex], dtype=np.float32)
+        self._lex_a = np.array([h.platt_a for h in lex], dtype=np.float32)
+        self._lex_b = np.array([h.platt_b for h in lex], dtype=np.float32)
         self._index: ExampleIndex | None = None
 
     @property
@@ -178,7 +199,7 @@ class ClassifierDetector:
                     for c in self.policy.category_ids()
                 )
                 continue
-            out.extend(self._score(field_name, ctx.normalized(field_name, raw).text))
+            out.extend(self._score(field_name, ctx.normalized(field_name, raw).text, ctx))
         return _max_per_category(out)
 
     def warm_up(self) -> None:
@@ -187,31 +208,43 @@ class ClassifierDetector:
         self.index.embeddings()
 
     def prefetch(self, items: list[Item], contexts: list[DetectContext]) -> None:
-        """Embed, in one batch, every text of ``items`` that the lexical stage would not settle."""
-        todo: list[str] = []
+        """Stage 1 for the whole batch at once, then one encoder call for every text it does not settle."""
+        keys: list[tuple[DetectContext, str, str]] = []
         for item, ctx in zip(items, contexts, strict=True):
             for field_name, raw in item.texts():
-                if judgeability(raw, item.language)[0] != "ok":
-                    continue
-                text = ctx.normalized(field_name, raw).text
-                x = lexical_features([text])
-                if not self._settled(self._lexical(x), x):
-                    todo.append(text)
+                if judgeability(raw, item.language)[0] == "ok":
+                    keys.append((ctx, field_name, ctx.normalized(field_name, raw).text))
+        if not keys:
+            return
+        x_all = lexical_features([text for _, _, text in keys])
+        todo: list[str] = []
+        for row, (ctx, field_name, text) in enumerate(keys):
+            stage = self._stage1_from(x_all[row], text)
+            ctx.memo[f"classifier:{field_name}"] = stage
+            if not stage.settled:
+                todo.append(text)
         if todo:
             self.encoder.encode(todo)
 
-    def _lexical(self, x: object) -> dict[str, float]:
-        return {n: float(h.proba(x)[0]) for n, h in self.heads.lexical.items()}
+    def _stage1(self, ctx: DetectContext, field_name: str, text: str) -> _Stage1:
+        stage = ctx.memo.get(f"classifier:{field_name}")
+        if not isinstance(stage, _Stage1) or stage.text != text:
+            stage = self._stage1_from(lexical_features([text]), text)
+            ctx.memo[f"classifier:{field_name}"] = stage
+        return stage
 
-    def _settled(self, lex_p: dict[str, float], x: object) -> bool:
-        return max(lex_p.values(), default=0.0) < self.settle and (
-            self.index.lexical_overlap(x) < EXAMPLE_LEXICAL_OVERLAP
-        )
+    def _stage1_from(self, x: Any, text: str) -> _Stage1:
+        z = np.asarray(x @ self._lex_w).ravel() + self._lex_bias
+        p = 1.0 / (1.0 + np.exp(-(self._lex_a * z + self._lex_b)))
+        lex_p = {n: float(v) for n, v in zip(self._lex_names, p, strict=True)}
+        overlap = self.index.lexical_overlap(x)
+        settled = max(lex_p.values(), default=0.0) < self.settle and overlap < EXAMPLE_LEXICAL_OVERLAP
+        return _Stage1(text, x, lex_p, overlap, settled)
 
-    def _score(self, field_name: str, text: str) -> list[Signal]:
-        x = lexical_features([text])
-        lex_p = self._lexical(x)
-        if self._settled(lex_p, x):
+    def _score(self, field_name: str, text: str, ctx: DetectContext) -> list[Signal]:
+        stage = self._stage1(ctx, field_name, text)
+        x, lex_p = stage.x, stage.lex_p
+        if stage.settled:
             note = "settled by the lexical stage"
             return [
                 Signal.ok(self.name, n, p, [Evidence(field=field_name, note=note)], rule="lexical")
@@ -282,7 +315,13 @@ class ExampleMatchDetector:
                 continue
             text = ctx.normalized(field_name, raw).text
             # only pay for an embedding when the text overlaps an example or is already embedded
-            if self.index.lexical_overlap(lexical_features([text])) < EXAMPLE_LEXICAL_OVERLAP and not any(
+            stage = ctx.memo.get(f"classifier:{field_name}")
+            overlap = (
+                stage.overlap
+                if isinstance(stage, _Stage1) and stage.text == text
+                else self.index.lexical_overlap(lexical_features([text]))
+            )
+            if overlap < EXAMPLE_LEXICAL_OVERLAP and not any(
                 s.detector == "classifier" and s.rule and s.rule.startswith("head:") for s in ctx.prior
             ):
                 continue
