@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from watchkeeper.engine import Engine
-from watchkeeper.types import Item
+from watchkeeper.types import Decision, Item
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat-share", type=float, default=0.0)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--batch", type=int, default=1, help="items per Engine.moderate_many call (1: one by one)")
+    ap.add_argument("--batch", type=int, default=1, help="items per Engine.moderate_many call (1: singly)")
     args = ap.parse_args(argv)
 
     texts: list[str] = []
@@ -68,9 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         decisions = engine.moderate_many(items[i : i + args.batch])
         per_item = (time.perf_counter() - s) * 1000 / len(decisions)
         lat.extend([per_item] * len(decisions))
-        settled += sum(
-            any(sig.detector == "classifier" and sig.rule == "lexical" for sig in d.signals) for d in decisions
-        )
+        settled += sum(_settled(d) for d in decisions)
     elapsed = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     enc = getattr(engine.cascade.detectors[-1], "encoder", None)
@@ -93,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(json.dumps(report, indent=None if args.json else 1))
     return 0
+
+
+def _settled(decision: Decision) -> bool:
+    return any(s.detector == "classifier" and s.rule == "lexical" for s in decision.signals)
 
 
 if __name__ == "__main__":

@@ -81,7 +81,8 @@ def test_example_matching_scores_similar_text() -> None:
     enc = HashEncoder()
     det = ExampleMatchDetector(PACK, encoder=enc, floor=0.5)
     signals = run(det, "they are vermin and rats")
-    assert (signals[0].category == "hate" and signals[0].score == 1.0) or signals[0].score > 0.9
+    assert signals[0].category == "hate"
+    assert signals[0].score == 0.85  # capped: examples alone stay below removal bands
     assert "policy example" in (signals[0].evidence[0].note or "")
     assert run(det, "lovely weather today") == []
 

@@ -282,7 +282,12 @@ def _max_per_category(signals: list[Signal]) -> list[Signal]:
 
 
 class ExampleMatchDetector:
-    """Similarity to the pack's positive vs negative examples, per category."""
+    """Similarity to the pack's positive vs negative examples, per category.
+
+    Scores run from 0.5 at cosine ``floor`` to ``cap`` at cosine ``full``. The cap (0.85) keeps
+    example similarity alone below the usual removal bands: examples illustrate the policy, they are
+    not a ban list, so a near-copy of one is routed to review or limited rather than removed unless
+    another tier agrees."""
 
     name = "examples"
     cost = 11
@@ -290,12 +295,19 @@ class ExampleMatchDetector:
     categories: frozenset[str] | None = None
 
     def __init__(
-        self, policy: PolicyPack, *, encoder: TextEncoder | None = None, floor: float = 0.6, full: float = 0.9
+        self,
+        policy: PolicyPack,
+        *,
+        encoder: TextEncoder | None = None,
+        floor: float = 0.6,
+        full: float = 0.9,
+        cap: float = 0.85,
     ) -> None:
         self.policy = policy
         self.encoder = encoder or shared_encoder()
         self.floor = floor
         self.full = full
+        self.cap = cap
         self._index: ExampleIndex | None = None
 
     @property
@@ -336,7 +348,7 @@ class ExampleMatchDetector:
                 if p < self.floor:
                     continue
                 n = float((neg @ emb).max()) if len(neg) else -1.0
-                score = min(1.0, (p - self.floor) / (self.full - self.floor) * 0.5 + 0.5)
+                score = min(self.cap, 0.5 + (self.cap - 0.5) * (p - self.floor) / (self.full - self.floor))
                 if n >= p:
                     score *= 0.5  # closer to an out-of-scope example
                 note = f"similar ({p:.2f}) to policy example {texts[i]!r}" + (
