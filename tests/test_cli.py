@@ -104,3 +104,37 @@ def test_detectors_list() -> None:
     r = runner.invoke(app, ["detectors"], env={"COLUMNS": "200"})
     assert r.exit_code == 0
     assert "rules" in r.output and "links" in r.output
+
+
+def test_train_writes_an_artifact_and_model_card(tmp_path: Path) -> None:
+    import random
+
+    rnd = random.Random(0)
+    src = tmp_path / "tiny.jsonl"
+    bad = ["you are vermin and should die", "i will hurt you badly", "worthless trash human go away"]
+    good = ["lovely weather today", "great recipe thanks a lot", "see you at practice tomorrow"]
+    with src.open("w", encoding="utf-8") as fh:
+        for i in range(400):
+            y = rnd.random() < 0.4
+            text = f"{rnd.choice(bad if y else good)} {rnd.choice(['ok', 'lol', 'so', 'again'])}"
+            fh.write(
+                json.dumps({"id": f"tiny:{i}", "text": text, "flagged": int(y), "source": "tiny"}) + "\n"
+            )
+    out = tmp_path / "heads.npz"
+    r = runner.invoke(app, ["train", str(src), "--out", str(out), "--version", "test-1"])
+    assert r.exit_code == 0, r.output
+    assert out.is_file()
+    card = (tmp_path / "heads.card.md").read_text(encoding="utf-8")
+    assert "violating" in card and "Intended use" in card
+    data = json.loads((tmp_path / "heads.card.json").read_text(encoding="utf-8"))
+    assert data["version"] == "test-1" and data["heads"]["violating"]["holdout"]["f1"] > 0.9
+
+
+def test_train_refuses_evaluation_only_data(tmp_path: Path) -> None:
+    src = tmp_path / "toxicchat.jsonl"
+    src.write_text(
+        '{"id": "toxicchat:1", "text": "x", "flagged": 1, "source": "toxicchat"}\n', encoding="utf-8"
+    )
+    r = runner.invoke(app, ["train", str(src), "--out", str(tmp_path / "h.npz")])
+    assert r.exit_code == 2
+    assert "evaluation-only" in r.stderr

@@ -132,8 +132,11 @@ def test_normalisation_does_not_depend_on_the_hash_seed() -> None:
     code = "from watchkeeper.extract import normalize; print(normalize('a b.c d.e f g h-i j_k').text)"
     outs = {
         subprocess.run(
-            [sys.executable, "-c", code], env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"},
-            capture_output=True, text=True, check=True,
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         for seed in range(6)
     }

@@ -11,8 +11,17 @@ from watchkeeper.signals.classifiers.training import TrainConfig, train_heads
 from watchkeeper.types import Action, DetectorStatus, Item, Verdict
 
 PACK = make_pack(
-    category("hate", examples={"positive": ["you are vermin", "they are vermin and rats"], "negative": ["vermin control service"]}),
-    category("violence", examples={"positive": ["i will hurt you", "burn them all"], "negative": ["burn the calories"]}),
+    category(
+        "hate",
+        examples={
+            "positive": ["you are vermin", "they are vermin and rats"],
+            "negative": ["vermin control service"],
+        },
+    ),
+    category(
+        "violence",
+        examples={"positive": ["i will hurt you", "burn them all"], "negative": ["burn the calories"]},
+    ),
 )
 HEADS = train_heads(synthetic_rows(), HashEncoder(), config=TrainConfig(seed=1, min_positives=5))
 

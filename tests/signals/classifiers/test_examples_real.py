@@ -44,5 +44,8 @@ def test_adding_and_removing_an_example_changes_the_decision(pack_copy: Path) ->
 
 def test_unrelated_text_is_not_matched(pack_copy: Path) -> None:
     e = engine_for(pack_copy)
-    for text in ["The sunset over the lake was beautiful tonight", "Can you share the recipe for that pasta?"]:
+    for text in [
+        "The sunset over the lake was beautiful tonight",
+        "Can you share the recipe for that pasta?",
+    ]:
         assert not e.moderate_text(text).flagged

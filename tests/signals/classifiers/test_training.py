@@ -24,7 +24,9 @@ def synthetic_rows(n: int = 1200, seed: int = 0) -> list[TrainRow]:
         bad = rnd.random() < 0.4
         base = rnd.choice(BAD if bad else GOOD)
         text = f"{base} {rnd.choice(['ok', 'so', 'lol', 'today', 'again'])} {i % 7}"
-        rows.append(TrainRow(f"syn:{i}", text, "syn", {"violating": int(bad), "hate": int(bad and 'vermin' in base)}))
+        rows.append(
+            TrainRow(f"syn:{i}", text, "syn", {"violating": int(bad), "hate": int(bad and "vermin" in base)})
+        )
     return rows
 
 
@@ -41,7 +43,9 @@ def test_split_is_fixed_and_proportioned() -> None:
 def test_training_is_reproducible(tmp_path: Path) -> None:
     rows = synthetic_rows()
     a = train_heads(rows, HashEncoder(), config=TrainConfig(seed=7, min_positives=5), version="t")
-    b = train_heads(list(reversed(rows)), HashEncoder(), config=TrainConfig(seed=7, min_positives=5), version="t")
+    b = train_heads(
+        list(reversed(rows)), HashEncoder(), config=TrainConfig(seed=7, min_positives=5), version="t"
+    )
     assert set(a.full) == set(b.full) == {"violating", "hate"}
     for name in a.full:
         assert np.array_equal(a.full[name].lex, b.full[name].lex)
@@ -57,15 +61,22 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     assert c.card["heads"]["violating"]["holdout"]["f1"] > 0.9
 
 
-def test_calibration_is_reliable_on_a_fixture() -> None:
-    """Texts with the word 'alpha' are violating 80 % of the time, 'beta' 20 %: calibrated
-    probabilities must come out near those rates (tolerance 0.08), and the ECE small."""
-    rnd = random.Random(3)
+def alpha_beta_rows(seed: int, n: int = 4000) -> list[TrainRow]:
+    """Texts with the word 'alpha' are violating 80 % of the time, with 'beta' 20 %."""
+    rnd = random.Random(seed)
     rows = []
-    for i in range(4000):
+    for i in range(n):
         word = rnd.choice(["alpha", "beta"])
         y = rnd.random() < (0.8 if word == "alpha" else 0.2)
-        rows.append(TrainRow(f"cal:{i}", f"{word} {rnd.choice(['x', 'y', 'z'])}", "syn", {"violating": int(y)}))
+        rows.append(
+            TrainRow(f"ab{seed}:{i}", f"{word} {rnd.choice(['x', 'y', 'z'])}", "syn", {"violating": int(y)})
+        )
+    return rows
+
+
+def test_calibration_is_reliable_on_a_fixture() -> None:
+    """Calibrated probabilities must come out near the true rates (tolerance 0.08), and the ECE small."""
+    rows = alpha_beta_rows(3)
     heads = train_heads(rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=None))
     head = heads.full["violating"]
     texts = ["alpha x", "beta y"]
@@ -83,7 +94,9 @@ def test_too_few_positives_means_no_head() -> None:
 
 def test_non_permissive_data_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "toxicchat.jsonl"
-    p.write_text('{"id": "toxicchat:1", "text": "x", "source": "toxicchat", "flagged": 1}\n', encoding="utf-8")
+    p.write_text(
+        '{"id": "toxicchat:1", "text": "x", "source": "toxicchat", "flagged": 1}\n', encoding="utf-8"
+    )
     with pytest.raises(InputError, match="evaluation-only"):
         load_rows([p])
 
@@ -103,12 +116,7 @@ def test_offensive_only_rows_do_not_teach_violating(tmp_path: Path) -> None:
 
 
 def test_prior_shift_moves_probabilities_by_bayes_rule() -> None:
-    rnd = random.Random(5)
-    rows = []
-    for i in range(4000):
-        word = rnd.choice(["alpha", "beta"])
-        y = rnd.random() < (0.8 if word == "alpha" else 0.2)
-        rows.append(TrainRow(f"p:{i}", f"{word} {rnd.choice(['x', 'y'])}", "syn", {"violating": int(y)}))
+    rows = alpha_beta_rows(5)
     mix = train_heads(rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=None))
     low = train_heads(rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=0.1))
     texts = ["alpha x"]

@@ -145,11 +145,30 @@ class _Stage1:
     settled: bool
 
 
-class ClassifierDetector:
-    name = "classifier"
-    cost = 10
+class _EncoderTier:
+    """What both ML detectors share: the pack, the encoder, the pack's example index, and warm-up."""
+
     kinds: frozenset[ItemKind] | None = None
     categories: frozenset[str] | None = None
+    policy: PolicyPack
+    encoder: TextEncoder
+    _index: ExampleIndex | None = None
+
+    @property
+    def index(self) -> ExampleIndex:
+        if self._index is None:
+            self._index = example_index(self.policy, self.encoder)
+        return self._index
+
+    def warm_up(self) -> None:
+        """Load the encoder and embed the pack's examples now rather than on the first item."""
+        self.encoder.encode(["warm up"])
+        self.index.embeddings()
+
+
+class ClassifierDetector(_EncoderTier):
+    name = "classifier"
+    cost = 10
 
     def __init__(
         self,
@@ -179,13 +198,6 @@ class ClassifierDetector:
         self._lex_bias = np.array([h.bias for h in lex], dtype=np.float32)
         self._lex_a = np.array([h.platt_a for h in lex], dtype=np.float32)
         self._lex_b = np.array([h.platt_b for h in lex], dtype=np.float32)
-        self._index: ExampleIndex | None = None
-
-    @property
-    def index(self) -> ExampleIndex:
-        if self._index is None:
-            self._index = example_index(self.policy, self.encoder)
-        return self._index
 
     def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
         out: list[Signal] = []
@@ -201,11 +213,6 @@ class ClassifierDetector:
                 continue
             out.extend(self._score(field_name, ctx.normalized(field_name, raw).text, ctx))
         return _max_per_category(out)
-
-    def warm_up(self) -> None:
-        """Load the encoder and embed the pack's examples now rather than on the first item."""
-        self.encoder.encode(["warm up"])
-        self.index.embeddings()
 
     def prefetch(self, items: list[Item], contexts: list[DetectContext]) -> None:
         """Stage 1 for the whole batch at once, then one encoder call for every text it does not settle."""
@@ -281,7 +288,7 @@ def _max_per_category(signals: list[Signal]) -> list[Signal]:
     return list(best.values())
 
 
-class ExampleMatchDetector:
+class ExampleMatchDetector(_EncoderTier):
     """Similarity to the pack's positive vs negative examples, per category.
 
     Scores run from 0.5 at cosine ``floor`` to ``cap`` at cosine ``full``. The cap (0.85) keeps
@@ -291,8 +298,6 @@ class ExampleMatchDetector:
 
     name = "examples"
     cost = 11
-    kinds: frozenset[ItemKind] | None = None
-    categories: frozenset[str] | None = None
 
     def __init__(
         self,
@@ -308,17 +313,6 @@ class ExampleMatchDetector:
         self.floor = floor
         self.full = full
         self.cap = cap
-        self._index: ExampleIndex | None = None
-
-    @property
-    def index(self) -> ExampleIndex:
-        if self._index is None:
-            self._index = example_index(self.policy, self.encoder)
-        return self._index
-
-    def warm_up(self) -> None:
-        self.encoder.encode(["warm up"])
-        self.index.embeddings()
 
     def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
         out: list[Signal] = []
