@@ -12,8 +12,9 @@ __all__ = ["write_model_card"]
 _INTENDED = """\
 ## Intended use
 Scoring English short-form text (comments, captions, posts, messages, search queries) for the policy
-categories that have a head, as one tier of the Watchkeeper cascade. Scores are calibrated
-probabilities on the training mix; the policy pack's bands and thresholds decide actions.
+categories that have a head, as one tier of the Watchkeeper cascade. Scores are Platt-calibrated on a
+held-out split, then shifted by Bayes' rule from the training mix's share of violating content to a
+platform prior of 20 % (never upwards); the policy pack's bands and thresholds decide actions.
 
 ## Not for
 - Languages other than English: such text is returned as `unverified`, never as safe.
@@ -26,8 +27,8 @@ probabilities on the training mix; the policy pack's bands and thresholds decide
 - Profanity-heavy but harmless banter can score as harassment; implicit or coded hate is often missed.
 - Labels come from public datasets with their own definitions (e.g. Davidson's crowd labels are noisy);
   the heads inherit those definitions where they differ from this policy.
-- Calibration holds on the mix of the training data; the platform's own base rates differ — recalibrate
-  on reviewed platform data (the review queue produces it).
+- Calibration is measured on the training mix (ECE below) and the prior shift assumes 20 % violating
+  traffic; the platform's own base rates differ — recalibrate on reviewed platform data.
 """
 
 
@@ -45,7 +46,7 @@ def write_model_card(heads: HeadSet, artifact: Path) -> Path:
         "(permissively licensed dev splits + the policy pack's examples); split by a hash of the row id: "
         "70 % train, 10 % calibration, 20 % holdout never trained on",
         "",
-        "## Heads (figures on the holdout part, threshold 0.5 on the calibrated probability)",
+        "## Heads (holdout part, threshold 0.5 on the shipped, prior-shifted probability)",
         "",
         "| head | train +/- | holdout P | R | F1 | FPR | lexical-only F1 | calibration ECE |",
         "|---|---|---|---|---|---|---|---|",

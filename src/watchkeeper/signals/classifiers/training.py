@@ -224,25 +224,37 @@ def _fit_head(
 def _cached_embeddings(
     texts: list[str], encoder: TextEncoder, cache_dir: Path | None, log: Callable[[str], None]
 ) -> Matrix:
-    """Embeddings of ``texts``, from a cache file keyed by the encoder and the exact texts if present."""
+    """Embeddings of ``texts``; with ``cache_dir``, a per-text store (hash of the text -> vector, one
+    store per encoder) so that adding a few rows re-embeds only those rows."""
     import hashlib
 
     if cache_dir is None:
         log(f"embedding {len(texts)} texts with {encoder.name}")
         return encoder.encode(texts)
-    h = hashlib.sha256(encoder.name.encode())
-    for t in texts:
-        h.update(t.encode() + b"\x00")
-    path = cache_dir / f"emb-{h.hexdigest()[:24]}.npy"
-    if path.is_file():
-        log(f"embeddings from cache {path}")
-        cached: Matrix = np.load(path).astype(np.float32)
-        return cached
-    log(f"embedding {len(texts)} texts with {encoder.name}")
-    emb = encoder.encode(texts)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    np.save(path, emb)
-    return emb
+    store = cache_dir / hashlib.sha1(encoder.name.encode()).hexdigest()[:12]
+    keys_path, vecs_path = store / "keys.npy", store / "vectors.npy"
+    keys: list[str] = []
+    vecs = np.zeros((0, encoder.dim), dtype=np.float32)
+    if keys_path.is_file() and vecs_path.is_file():
+        keys = [str(k) for k in np.load(keys_path)]
+        vecs = np.load(vecs_path).astype(np.float32)
+    where = {k: i for i, k in enumerate(keys)}
+    hashes = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+    missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in where}.items())
+    if missing:
+        log(f"embedding {len(missing)} new texts with {encoder.name} ({len(texts) - len(missing)} cached)")
+        new = encoder.encode([t for _, t in missing])
+        for h, _ in missing:
+            where[h] = len(keys)
+            keys.append(h)
+        vecs = np.vstack([vecs, new]).astype(np.float32)
+        store.mkdir(parents=True, exist_ok=True)
+        np.save(keys_path, np.array(keys))
+        np.save(vecs_path, vecs)
+    else:
+        log(f"embeddings of all {len(texts)} texts from {store}")
+    out: Matrix = vecs[[where[h] for h in hashes]]
+    return out
 
 
 def train_heads(
