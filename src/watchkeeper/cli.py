@@ -106,8 +106,8 @@ def _print_decision(decision: Decision, text: str) -> None:
             for e in s.evidence[:3]:
                 where = f"[{e.start}:{e.end}]" if e.start is not None else ""
                 label = e.note or e.matched or ""
-                shown = f"{e.excerpt!r} " if e.excerpt else ""
-                ev_lines.append(f"{s.detector} {where} {shown}{label}".replace("  ", " ").strip())
+                quoted = f"{e.excerpt!r} " if e.excerpt else ""
+                ev_lines.append(f"{s.detector} {where} {quoted}{label}".replace("  ", " ").strip())
         table.add_row(
             v.category,
             v.verdict.value,
