@@ -15,39 +15,18 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from watchkeeper.errors import PolicyError, PolicyIssue
-from watchkeeper.policy.model import (
-    Band,
-    Category,
-    CategorySignals,
-    Examples,
-    ExceptionSpec,
-    LinkLists,
-    PackDefaults,
-    PackManifest,
-    PackRule,
-    PatternSpec,
-    PolicyPack,
-    RuleCondition,
-    TermSpec,
-)
+from watchkeeper.policy import model as _model
+from watchkeeper.policy.model import Category, PackManifest, PolicyPack
 
 __all__ = ["load_pack"]
 
 Path_ = tuple[str | int, ...]
 
-_ALL_MODELS: tuple[type[BaseModel], ...] = (
-    Band,
-    Category,
-    CategorySignals,
-    Examples,
-    ExceptionSpec,
-    LinkLists,
-    PackDefaults,
-    PackManifest,
-    PackRule,
-    PatternSpec,
-    RuleCondition,
-    TermSpec,
+# every model of the pack's schema: their field names feed the "did you mean" hints
+_ALL_MODELS: tuple[type[BaseModel], ...] = tuple(
+    m
+    for m in vars(_model).values()
+    if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel
 )
 _KNOWN_KEYS = sorted({name for model in _ALL_MODELS for name in model.model_fields})
 
