@@ -138,3 +138,13 @@ def test_train_refuses_evaluation_only_data(tmp_path: Path) -> None:
     r = runner.invoke(app, ["train", str(src), "--out", str(tmp_path / "h.npz")])
     assert r.exit_code == 2
     assert "evaluation-only" in r.stderr
+
+
+def test_train_refuses_to_write_an_empty_artifact(tmp_path: Path) -> None:
+    src = tmp_path / "tiny.jsonl"
+    src.write_text('{"id": "t:1", "text": "only one row", "flagged": 1}\n', encoding="utf-8")
+    out = tmp_path / "h.npz"
+    r = runner.invoke(app, ["train", str(src), "--out", str(out)])
+    assert r.exit_code == 2
+    assert "nothing was written" in r.stderr
+    assert not out.exists()

@@ -435,6 +435,8 @@ def train(
         log=lambda m: err.print(m, highlight=False),
         cache_dir=Path.home() / ".cache" / "watchkeeper",
     )
+    if not heads.full:
+        raise _fail("no head had enough labelled data to pass the quality bar; nothing was written")
     heads.save(target)
     card = write_model_card(heads, target)
     size = target.stat().st_size / 1e6
