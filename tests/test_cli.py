@@ -146,5 +146,5 @@ def test_train_refuses_to_write_an_empty_artifact(tmp_path: Path) -> None:
     out = tmp_path / "h.npz"
     r = runner.invoke(app, ["train", str(src), "--out", str(out)])
     assert r.exit_code == 2
-    assert "nothing was written" in r.stderr
+    assert "quality bar" in r.stderr
     assert not out.exists()
