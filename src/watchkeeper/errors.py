@@ -6,6 +6,8 @@
     ├── PolicyError            the policy pack is invalid; carries every PolicyIssue (file:line + hint)
     ├── SettingsError          a setting has a bad value (raised at start-up, never later)
     ├── DetectorError          a detector failed; the cascade turns it into Signal.error, never "allow"
+    │   └── JudgeUnavailableError  the LLM judge could not answer (budget, circuit open, retries spent)
+    │       └── BackendError   one call to a model backend failed (HTTP status, timeout, bad body)
     ├── RegistryError          two detectors share a name, or a named detector does not exist
     └── InputError             a malformed input record (CLI / ingest); carries the line number if known
 """
@@ -15,8 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "BackendError",
     "DetectorError",
     "InputError",
+    "JudgeUnavailableError",
     "PolicyError",
     "PolicyIssue",
     "RegistryError",
@@ -62,6 +66,23 @@ class SettingsError(WatchkeeperError):
 
 class DetectorError(WatchkeeperError):
     """A detector failed to produce signals."""
+
+
+class JudgeUnavailableError(DetectorError):
+    """The LLM judge gave no answer; the items it was asked about go to people, never to "allow"."""
+
+
+class BackendError(JudgeUnavailableError):
+    """A model backend call failed. ``retryable`` errors (429, 5xx, timeouts, connection resets) may
+    succeed when tried again, after ``retry_after`` seconds when the server said so."""
+
+    def __init__(
+        self, message: str, *, retryable: bool, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        self.retryable = retryable
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class RegistryError(WatchkeeperError):

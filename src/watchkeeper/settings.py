@@ -6,8 +6,9 @@ It fails fast: a bad value raises :class:`~watchkeeper.errors.SettingsError` at 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from watchkeeper.errors import SettingsError
@@ -34,6 +35,48 @@ class Settings(BaseSettings):
     heads_path: Path | None = None
     #: refuse text parts longer than this (characters) in the CLI/ingest layer
     max_text_chars: int = Field(default=200_000, gt=0)
+
+    # --- LLM judge (docs/llm-judge.md). No network call is ever made unless judge_backend is set. ---
+    #: none | openai (any OpenAI-compatible server) | transformers (local folder) | llamacpp (GGUF file)
+    judge_backend: Literal["none", "openai", "transformers", "llamacpp"] = "none"
+    #: prompt and answer layout: watchkeeper | gpt-oss-safeguard | llama-guard | qwen3guard | shieldgemma
+    judge_format: Literal["watchkeeper", "gpt-oss-safeguard", "llama-guard", "qwen3guard", "shieldgemma"] = (
+        "watchkeeper"
+    )
+    #: OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)
+    judge_base_url: str | None = None
+    #: model name on the server (Azure: the deployment name)
+    judge_model: str | None = None
+    judge_api_key: SecretStr | None = None
+    #: set for Azure OpenAI (then judge_base_url is the resource endpoint)
+    judge_azure_api_version: str | None = None
+    #: auto: JSON-schema output, stepping down to json_object / plain text if the server refuses it
+    judge_structured_output: Literal["auto", "json_schema", "json_object", "none"] = "auto"
+    #: local model folder (transformers) or GGUF file (llamacpp)
+    judge_model_path: Path | None = None
+    #: a GGUF file inside judge_model_path for the transformers backend
+    judge_gguf_file: str | None = None
+    judge_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    judge_max_tokens: int = Field(default=512, gt=0, le=8192)
+    judge_max_concurrency: int = Field(default=4, ge=1, le=256)
+    judge_retries: int = Field(default=2, ge=0, le=10)
+    judge_calls_per_minute: float | None = Field(default=None, gt=0)
+    judge_tokens_per_minute: float | None = Field(default=None, gt=0)
+    #: consecutive failures that open the circuit, and how long it stays open
+    judge_breaker_failures: int = Field(default=5, ge=1)
+    judge_breaker_cooldown_s: float = Field(default=30.0, gt=0)
+    #: SQLite file caching replies across runs (None: an in-memory cache per process)
+    judge_cache_path: Path | None = None
+
+    @model_validator(mode="after")
+    def _judge_complete(self) -> Settings:
+        if self.judge_backend == "openai" and not (self.judge_base_url and self.judge_model):
+            raise ValueError(
+                "judge_backend=openai needs WATCHKEEPER_JUDGE_BASE_URL and WATCHKEEPER_JUDGE_MODEL"
+            )
+        if self.judge_backend in ("transformers", "llamacpp") and self.judge_model_path is None:
+            raise ValueError(f"judge_backend={self.judge_backend} needs WATCHKEEPER_JUDGE_MODEL_PATH")
+        return self
 
 
 def load_settings(**overrides: object) -> Settings:

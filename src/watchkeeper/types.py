@@ -162,6 +162,9 @@ class Signal(_Frozen):
     rule: str | None = None  # the rule / term id inside the detector that produced it
     message: str | None = None  # for error / timeout / skipped / unverified
     latency_ms: float | None = Field(default=None, ge=0)
+    #: an adjudicating signal (the LLM judge's verdict on a category it was asked about) replaces the
+    #: cheap tiers' score for that category instead of joining their maximum
+    adjudication: bool = False
 
     @classmethod
     def ok(
@@ -173,6 +176,25 @@ class Signal(_Frozen):
         rule: str | None = None,
     ) -> Signal:
         return cls(detector=detector, category=category, score=score, evidence=tuple(evidence), rule=rule)
+
+    @classmethod
+    def judged(
+        cls,
+        detector: str,
+        category: str,
+        score: float,
+        evidence: tuple[Evidence, ...] | list[Evidence] = (),
+        rule: str | None = None,
+    ) -> Signal:
+        """An adjudicating verdict: the category's score becomes this one (see ``adjudication``)."""
+        return cls(
+            detector=detector,
+            category=category,
+            score=score,
+            evidence=tuple(evidence),
+            rule=rule,
+            adjudication=True,
+        )
 
     @classmethod
     def error(cls, detector: str, message: str, category: str = "*") -> Signal:

@@ -3,7 +3,9 @@
 For every category of the pack that applies to the item's surface and kind:
 
 * the category score is the highest score among ``ok`` signals for it (each detector reports a
-  calibrated confidence; taking the maximum keeps the strongest piece of evidence explainable);
+  calibrated confidence; taking the maximum keeps the strongest piece of evidence explainable) —
+  unless an adjudicating signal (the LLM judge, asked because the cheap tiers were unsure) exists for
+  it: then the highest adjudicating score is the category score;
 * score >= the category's violation threshold -> ``violating`` with the actions of its band;
 * otherwise, inside a band -> ``borderline`` with that band's actions (e.g. limit_reach, review);
 * a detector that errored / timed out for the category, or could not judge the content
@@ -44,7 +46,8 @@ def _verdict(
     ok = [s for s in mine if s.status is DetectorStatus.OK]
     failed = [s for s in mine if s.status in _FAILED]
     unverified = [s for s in mine if s.status is DetectorStatus.UNVERIFIED]
-    score = max((s.score for s in ok), default=0.0)
+    judged = [s for s in ok if s.adjudication]
+    score = max((s.score for s in judged or ok), default=0.0)
     threshold = policy.threshold(category)
     band = category.band_for(score) if ok else None
     actions: list[Action] = list(band.actions) if band else []
@@ -52,6 +55,9 @@ def _verdict(
 
     if ok and score >= threshold:
         verdict = Verdict.VIOLATING
+    elif judged:
+        # the judge resolved what the cheap tiers could not: their failures no longer route the item
+        verdict = Verdict.BORDERLINE if band is not None else Verdict.CLEAR
     elif failed or unverified:
         verdict = Verdict.UNCERTAIN
         routed = policy.on_error(category) if failed else policy.on_unverified(category)
@@ -84,7 +90,7 @@ def _verdict(
         severity=category.severity,
         band=band.name if band else None,
         actions=tuple(actions),
-        signals=tuple(sorted(mine, key=lambda s: -s.score)),
+        signals=tuple(sorted(mine, key=lambda s: (not s.adjudication, -s.score))),
     )
     return cv, fired
 

@@ -224,6 +224,33 @@ def load_pack(directory: str | Path) -> PolicyPack:
                     )
                 )
 
+        manip = manifest.judge.manipulation_category
+        if first_line and manip is not None and manip not in known:
+            issues.append(
+                PolicyIssue(
+                    mdoc_lines.display,
+                    mdoc_lines.line_for(("judge", "manipulation_category")) or mdoc_lines.line_for(("name",)),
+                    f"judge.manipulation_category names unknown category {manip!r}",
+                    "add the category file, or set judge: {manipulation_category: null}",
+                )
+            )
+        if first_line:
+            for code, cats in manifest.judge.hazard_map.items():
+                for cat in cats:
+                    if cat in known:
+                        continue
+                    close = difflib.get_close_matches(cat, sorted(known), n=1)
+                    issues.append(
+                        PolicyIssue(
+                            mdoc_lines.display,
+                            mdoc_lines.line_for(("judge", "hazard_map", code)),
+                            f"judge.hazard_map {code} names unknown category {cat!r}",
+                            f"did you mean {close[0]!r}?"
+                            if close
+                            else f"known categories: {', '.join(sorted(known))}",
+                        )
+                    )
+
     if issues:
         raise PolicyError(issues)
     assert manifest is not None

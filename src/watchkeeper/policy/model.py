@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from watchkeeper.types import Action, ItemKind, Surface
 
 __all__ = [
     "Band",
     "Category",
+    "CategoryJudge",
     "CategorySignals",
     "Examples",
     "ExceptionSpec",
+    "JudgeSpec",
     "LinkLists",
     "PackDefaults",
     "PackManifest",
@@ -117,6 +119,15 @@ class Examples(_Model):
     negative: tuple[str, ...] = ()
 
 
+class CategoryJudge(_Model):
+    """Per-category override of when the LLM judge is asked (see :class:`JudgeSpec`)."""
+
+    min_score: Score | None = None
+    max_score: Score | None = None
+    #: ask the judge whenever any cheap-tier signal for this category reaches ``JudgeSpec.severe_floor``
+    always: bool | None = None
+
+
 class Category(_Model):
     """One harm category: the written policy and how confidence maps to action."""
 
@@ -139,6 +150,7 @@ class Category(_Model):
     #: a rules-tier score at or above this ends the cascade early (no costlier detector needed)
     stop_score: Score = 0.95
     signals: CategorySignals = CategorySignals()
+    judge: CategoryJudge = CategoryJudge()
 
     @field_validator("bands")
     @classmethod
@@ -200,6 +212,70 @@ class LinkLists(_Model):
     urgency_terms: tuple[str, ...] = ()
 
 
+#: MLCommons hazard taxonomy codes (Llama Guard 3/4) -> this pack's default categories
+DEFAULT_HAZARD_MAP: dict[str, tuple[str, ...]] = {
+    "S1": ("violence",),  # violent crimes
+    "S2": ("scam_fraud",),  # non-violent crimes (fraud, scams, hacking, ...)
+    "S3": ("sexual",),  # sex-related crimes
+    "S4": ("sexual_minors",),  # child sexual exploitation
+    "S5": (),  # defamation: no category of its own here
+    "S6": ("dangerous_acts",),  # specialized advice (dangerous medical, financial, ...)
+    "S7": (),  # privacy
+    "S8": (),  # intellectual property
+    "S9": ("violence", "extremism"),  # indiscriminate weapons (CBRNE)
+    "S10": ("hate",),  # hate
+    "S11": ("self_harm",),  # suicide and self-harm
+    "S12": ("sexual",),  # sexual content
+    "S13": ("misinformation",),  # elections
+    "S14": (),  # code interpreter abuse
+    # Qwen3Guard's category names
+    "Violent": ("violence",),
+    "Non-violent Illegal Acts": ("scam_fraud",),
+    "Sexual Content or Sexual Acts": ("sexual",),
+    "PII": (),
+    "Suicide & Self-Harm": ("self_harm",),
+    "Unethical Acts": (),
+    "Politically Sensitive Topics": (),
+    "Copyright Violation": (),
+    "Jailbreak": (),  # read as a manipulation attempt, not as a category
+}
+
+
+class JudgeSpec(_Model):
+    """When the LLM judge reads an item, and how guard models' own taxonomies map onto this pack.
+
+    The judge is asked about a category when the cheap tiers' score for it falls in the uncertain band
+    ``[min_score, max_score)``, when the category's severity is at least ``always_severity`` and some
+    cheap-tier score reached ``severe_floor``, or when a cheap tier could not judge the item
+    (``on_unverified``) or failed (``on_error``). Scores at or above ``max_score`` are confident
+    already; below ``min_score`` (and below the severe floor) the item is clear without the judge.
+    """
+
+    min_score: Score = 0.25
+    max_score: Score = 0.85
+    always_severity: int = Field(default=4, ge=1, le=5)  # 5: no category is always judged
+    severe_floor: Score = 0.1
+    on_unverified: bool = True
+    on_error: bool = True
+    #: the judge's verdict replaces the cheap tiers' score for the categories it was asked about,
+    #: unless the item tried to manipulate moderation (then the judge can only raise a score)
+    authoritative: bool = True
+    #: the category that records attempts to manipulate moderation (prompt injection, fake verdicts)
+    manipulation_category: str | None = "moderation_evasion"
+    #: the judge's confidence when a guard model answers in words with no probability to read
+    text_answer_confidence: Score = 0.8
+    #: guard-model hazard code (e.g. Llama Guard's ``S10``) -> categories of this pack
+    hazard_map: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_HAZARD_MAP))
+
+    @field_validator("max_score")
+    @classmethod
+    def _band_not_empty(cls, value: float, info: ValidationInfo) -> float:
+        low = info.data.get("min_score")
+        if low is not None and value <= low:
+            raise ValueError("max_score must be above min_score")
+        return value
+
+
 class PackManifest(_Model):
     """The contents of ``pack.yaml``."""
 
@@ -209,6 +285,7 @@ class PackManifest(_Model):
     defaults: PackDefaults = PackDefaults()
     rules: tuple[PackRule, ...] = ()
     links: LinkLists = LinkLists()
+    judge: JudgeSpec = JudgeSpec()
 
 
 class PolicyPack(_Model):
@@ -242,6 +319,18 @@ class PolicyPack(_Model):
 
     def on_error(self, category: Category) -> tuple[Action, ...]:
         return category.on_error if category.on_error is not None else self.manifest.defaults.on_error
+
+    def judge_band(self, category: Category) -> tuple[float, float]:
+        """The ``[low, high)`` cheap-tier score band in which the judge is asked about ``category``."""
+        spec = self.manifest.judge
+        low = category.judge.min_score if category.judge.min_score is not None else spec.min_score
+        high = category.judge.max_score if category.judge.max_score is not None else spec.max_score
+        return low, high
+
+    def judge_always(self, category: Category) -> bool:
+        if category.judge.always is not None:
+            return category.judge.always
+        return category.severity >= self.manifest.judge.always_severity
 
     def on_unverified(self, category: Category) -> tuple[Action, ...]:
         if category.on_unverified is not None:

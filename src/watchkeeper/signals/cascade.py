@@ -58,6 +58,12 @@ class Cascade:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def budget_for(self, detector: Detector) -> float:
+        """A detector's time budget per item: its own ``timeout_s`` attribute if it has one (the LLM
+        judge sets its own, longer budget), else the cascade's."""
+        own = getattr(detector, "timeout_s", None)
+        return float(own) if isinstance(own, int | float) and own > 0 else self.timeout_s
+
     def _covered(self, detector: Detector) -> list[str]:
         ids = self.policy.category_ids()
         if detector.categories is None:
@@ -79,13 +85,12 @@ class Cascade:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(self._max_workers, thread_name_prefix="wk-detector")
                 future = self._pool.submit(detector.detect, item, ctx)
+                budget = self.budget_for(detector)
                 try:
-                    out = future.result(timeout=self.timeout_s)
+                    out = future.result(timeout=budget)
                 except FutureTimeout:
                     future.cancel()
-                    return self._failed(
-                        detector, DetectorStatus.TIMEOUT, f"no answer within {self.timeout_s:g}s"
-                    )
+                    return self._failed(detector, DetectorStatus.TIMEOUT, f"no answer within {budget:g}s")
         except Exception as exc:  # any detector failure becomes an error signal, never an allow
             return self._failed(detector, DetectorStatus.ERROR, f"{type(exc).__name__}: {exc}")
         elapsed = (time.perf_counter() - start) * 1000
