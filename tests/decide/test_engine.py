@@ -161,3 +161,31 @@ def test_scores_outside_unit_interval_are_rejected() -> None:
         Signal.ok("x", "hate", 1.5)
     with pytest.raises(ValueError, match="greater than or equal to 0"):
         Signal.ok("x", "hate", -0.1)
+
+
+def test_an_adjudicating_signal_replaces_the_cheap_tiers_score() -> None:
+    item = Item(id="j", text="x")
+    cheap = Signal.ok("rules", "hate", 0.7)
+    cleared = decide(PACK, item, [cheap, Signal.judged("judge", "hate", 0.05)])
+    hate = cleared.verdict_for("hate")
+    assert hate is not None and hate.verdict is Verdict.CLEAR and hate.score == 0.05
+    assert hate.signals[0].detector == "judge"  # the deciding signal comes first
+    raised = decide(PACK, item, [cheap, Signal.judged("judge", "hate", 0.95)])
+    assert raised.flagged and Action.REMOVE in raised.actions
+    # an ordinary (non-adjudicating) judge signal only joins the maximum
+    kept = decide(PACK, item, [cheap, Signal.ok("judge", "hate", 0.05)])
+    assert kept.flagged
+
+
+def test_the_judge_resolves_a_failed_cheap_tier() -> None:
+    item = Item(id="j", text="x")
+    d = decide(PACK, item, [Signal.error("clf", "boom", category="hate"), Signal.judged("judge", "hate", 0.1)])
+    assert d.verdict_for("hate").verdict is Verdict.CLEAR  # type: ignore[union-attr]
+    assert Action.ESCALATE_TO_REVIEW not in d.actions
+
+
+def test_failure_inside_a_band_keeps_both_the_band_and_the_routing() -> None:
+    item = Item(id="b", text="x")
+    d = decide(PACK, item, [Signal.ok("rules", "hate", 0.45), Signal.error("judge", "bad answer", category="hate")])
+    assert set(d.actions) >= {Action.LIMIT_REACH, Action.ESCALATE_TO_REVIEW}
+    assert d.verdict_for("hate").verdict is Verdict.UNCERTAIN  # type: ignore[union-attr]

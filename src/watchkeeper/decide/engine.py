@@ -68,11 +68,15 @@ def _verdict(
         verdict = Verdict.CLEAR
 
     if band is not None:
+        reason = f"score {score:.2f} >= band {band.name} ({band.min_score:.2f})"
+        if verdict is Verdict.UNCERTAIN:
+            names = sorted({s.detector for s in failed or unverified})
+            reason += f"; {'detector failed' if failed else 'content could not be judged'}: {', '.join(names)}"
         fired = FiredRule(
             name=f"{category.id}.{band.name}",
             category=category.id,
-            actions=band.actions,
-            reason=f"score {score:.2f} >= band {band.name} ({band.min_score:.2f})",
+            actions=tuple(actions),
+            reason=reason,
         )
     elif verdict is Verdict.UNCERTAIN:
         what = "detector failed" if failed else "content could not be judged"

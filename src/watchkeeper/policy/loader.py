@@ -224,8 +224,10 @@ def load_pack(directory: str | Path) -> PolicyPack:
                     )
                 )
 
+        # the judge's defaults name the default pack's categories; only what a pack sets itself is checked
+        explicit = manifest.judge.model_fields_set
         manip = manifest.judge.manipulation_category
-        if first_line and manip is not None and manip not in known:
+        if first_line and "manipulation_category" in explicit and manip is not None and manip not in known:
             issues.append(
                 PolicyIssue(
                     mdoc_lines.display,
@@ -234,7 +236,7 @@ def load_pack(directory: str | Path) -> PolicyPack:
                     "add the category file, or set judge: {manipulation_category: null}",
                 )
             )
-        if first_line:
+        if first_line and "hazard_map" in explicit:
             for code, cats in manifest.judge.hazard_map.items():
                 for cat in cats:
                     if cat in known:

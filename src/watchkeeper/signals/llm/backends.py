@@ -104,8 +104,8 @@ class ScriptedBackend:
                 if not self._queue:
                     raise BackendError("script exhausted", retryable=False)
                 step = self._queue.pop(0)
-            else:
-                step = self._fn(request)
+        if self._fn is not None:
+            step = self._fn(request)  # outside the lock: scripts may block to simulate slow models
         if isinstance(step, Exception):
             raise step
         return step if isinstance(step, BackendReply) else BackendReply(text=step, model=self.model)

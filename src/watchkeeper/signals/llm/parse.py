@@ -286,10 +286,10 @@ def parse_qwen3guard(
     if not cm:
         return ParseFailure(reason=f"'Safety: {m.group(1)}' without a 'Categories:' line", raw=raw)
     note = cm.group(1).strip()
-    conf = 0.5 if safety == "controversial" else confidence
-    return JudgeAnswer(
-        answers=_binary_answers(asked, violated, conf, note), manipulation_attempt=jailbreak, raw=raw
-    )
+    answers = _binary_answers(asked, violated, confidence, note)
+    if safety == "controversial":  # the named categories are a coin toss: the pack's bands decide
+        answers = tuple(a.model_copy(update={"confidence": 0.5}) if a.violates else a for a in answers)
+    return JudgeAnswer(answers=answers, manipulation_attempt=jailbreak, raw=raw)
 
 
 def parse_yes_no(
