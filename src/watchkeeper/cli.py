@@ -443,6 +443,85 @@ def train(
     err.print(f"wrote {target} ({size:.1f} MB) and {card}")
 
 
+@app.command()
+def label(
+    src: Annotated[
+        Path, typer.Argument(help="JSONL records with 'id' and 'text' (the shared dataset format).")
+    ],
+    output: Annotated[Path, typer.Option("--out", help="Where to write the labelled JSONL.")],
+    backend: Annotated[
+        str | None,
+        typer.Option(help="openai | transformers | llamacpp (default: WATCHKEEPER_JUDGE_BACKEND)."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Model name on the server.")] = None,
+    model_path: Annotated[Path | None, typer.Option(help="Local model folder or GGUF file.")] = None,
+    gguf_file: Annotated[
+        str | None, typer.Option(help="GGUF file inside --model-path (transformers).")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="watchkeeper | gpt-oss-safeguard | llama-guard | qwen3guard | shieldgemma."
+        ),
+    ] = None,
+    category: Annotated[
+        list[str] | None, typer.Option("--category", "-c", help="Label only these categories (repeatable).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Label at most this many records.")] = None,
+    workers: Annotated[int, typer.Option(help="Judge calls in flight at once.")] = 4,
+    cache: Annotated[
+        Path | None,
+        typer.Option(help="SQLite reply cache (a rerun only calls the model for what is missing)."),
+    ] = None,
+    policy: PolicyOpt = None,
+) -> None:
+    """Label records with the LLM judge under the current policy (for `watchkeeper train`: distillation)."""
+    from watchkeeper.errors import SettingsError
+    from watchkeeper.signals.llm import build_judge
+    from watchkeeper.signals.llm.labeling import label_file
+
+    if not src.is_file():
+        raise _fail(f"no such file: {src}")
+    overrides: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "judge_backend": backend,
+            "judge_base_url": base_url,
+            "judge_model": model,
+            "judge_model_path": model_path,
+            "judge_gguf_file": gguf_file,
+            "judge_format": fmt,
+            "judge_cache_path": cache,
+        }.items()
+        if v is not None
+    }
+    try:
+        settings = load_settings(**overrides)
+        pack = load_pack(policy or settings.policy_dir)
+        unknown = [c for c in category or [] if c not in pack.category_ids()]
+        if unknown:
+            raise _fail(
+                f"unknown categories: {', '.join(unknown)}; the pack has {', '.join(pack.category_ids())}"
+            )
+        judge = build_judge(pack, settings)
+        if judge.client is None:
+            raise _fail("no LLM backend configured: pass --backend (see docs/llm-judge.md)")
+        err.print(f"labelling {src} with {judge.model} ({judge.fmt.value}) under {pack.name} {pack.version}")
+        judge.warm_up()
+        summary = label_file(judge, src, output, categories=category, limit=limit, workers=workers)
+    except (SettingsError, PolicyError, InputError) as exc:
+        raise _fail(str(exc)) from exc
+    err.print(
+        f"read {summary.read}, labelled {summary.labelled} ({summary.flagged} flagged), "
+        f"failed {summary.failed}; {summary.calls} model calls, {summary.cached} from cache -> {output}"
+    )
+    for reason, n in summary.reasons.most_common(10):
+        err.print(f"  {n} x {reason}")
+
+
 @app.command("detectors")
 def detectors_cmd() -> None:
     """List the registered detectors (built-ins and plugins) in cascade order."""

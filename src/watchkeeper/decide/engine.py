@@ -71,7 +71,9 @@ def _verdict(
         reason = f"score {score:.2f} >= band {band.name} ({band.min_score:.2f})"
         if verdict is Verdict.UNCERTAIN:
             names = sorted({s.detector for s in failed or unverified})
-            reason += f"; {'detector failed' if failed else 'content could not be judged'}: {', '.join(names)}"
+            reason += (
+                f"; {'detector failed' if failed else 'content could not be judged'}: {', '.join(names)}"
+            )
         fired = FiredRule(
             name=f"{category.id}.{band.name}",
             category=category.id,

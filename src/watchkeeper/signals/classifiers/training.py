@@ -11,6 +11,11 @@ Labels per head: a category head learns from the rows where the dataset labels t
 ``violating`` head learns each dataset's own ``flagged`` notion, except where that notion is not a
 policy violation here: Davidson's and HateXplain's "offensive but not hate" rows are left out (the
 policy does not ban profanity), so only their hate-vs-normal rows teach it.
+
+Distillation: rows written by ``watchkeeper label`` (source ``llm-label``) carry the LLM judge's labels
+under the current policy for every category it was asked about; training on them moves the fast heads
+to what the written policy now says. Their ``origin`` (the dataset the text came from) is checked
+against the same licence list.
 """
 
 from __future__ import annotations
@@ -101,6 +106,13 @@ def load_rows(paths: Sequence[Path], *, languages: Sequence[str] = ("en",)) -> l
                 raise InputError(
                     f"{path}: dataset {dataset!r} is evaluation-only (its licence does not allow shipping "
                     "weights trained on it); leave it out of training"
+                )
+            origin = raw.get("origin")
+            if origin in NON_PERMISSIVE:
+                raise InputError(
+                    f"{path}: row labelled by an LLM from dataset {origin!r}, which is evaluation-only; "
+                    "the text's licence still applies to weights trained on it",
+                    line=lineno,
                 )
             lang = str(raw.get("lang") or "en")
             if lang not in languages:
