@@ -154,7 +154,11 @@ class TransformersBackend:
             )
         with self._lock:
             self._load()
-            inputs = self._encode(request.messages)
+            if request.score_tokens is not None and len(request.messages) == 1:
+                # ShieldGemma's prompt carries its own turn markers: fed as written, as its card shows
+                inputs = self._tok(request.messages[0].content, return_tensors="pt")
+            else:
+                inputs = self._encode(request.messages)
             n_prompt = int(inputs["input_ids"].shape[1])
             with torch.no_grad():
                 if request.score_tokens is not None:
@@ -186,6 +190,9 @@ class TransformersBackend:
                 self._kv_ids = out.sequences[0].tolist()
         new = out.sequences[0][n_prompt:]
         text = self._tok.decode(new, skip_special_tokens=True)
+        marked = self._tok.decode(new, skip_special_tokens=False)
+        if "<|channel|>" in marked:  # gpt-oss harmony output: keep the channel markers for the parser
+            text = marked
         probs: dict[str, float] = {}
         if out.scores:
             p = torch.softmax(out.scores[0][0].float(), dim=-1)
