@@ -57,7 +57,8 @@ def test_tiny_model_generates_and_the_judge_fails_closed(pack: PolicyPack, tiny_
     reply = backend.complete(req, timeout_s=30)
     assert reply.prompt_tokens > 100 and 0 < reply.completion_tokens <= 12
     assert reply.first_token_probs and all(0 < v <= 1 for v in reply.first_token_probs.values())
-    assert backend.complete(req, timeout_s=30) == reply  # greedy: deterministic
+    assert backend.complete(req, timeout_s=30).text == reply.text  # greedy; the 2nd call reuses the prompt cache
+    assert backend.prefix_hits == 1
 
     s = load_settings(judge_max_tokens=16)
     eng = Engine(pack, [default_registry().create("rules", pack), build_judge(pack, s, backend=backend)], warm_up=False)
