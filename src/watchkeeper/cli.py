@@ -522,6 +522,33 @@ def label(
         err.print(f"  {n} x {reason}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="SQLAlchemy URL (default: WATCHKEEPER_DATABASE_URL or ./watchkeeper.db)."),
+    ] = None,
+    policy: PolicyOpt = None,
+    detector: DetectorsOpt = None,
+) -> None:
+    """Run the HTTP API (OpenAPI docs at /docs; OpenAI-compatible POST /v1/moderations)."""
+    import uvicorn
+
+    from watchkeeper.review import Store
+    from watchkeeper.service import Service, create_app
+
+    settings = load_settings()
+    engine = _engine(policy, detector)
+    store = Store.open(database_url or settings.database_url)
+    service = Service(engine, store, max_request_bytes=settings.max_request_bytes)
+    err.print(
+        f"serving {engine.policy.name} {engine.policy.version} on http://{host}:{port} ({store.dialect})"
+    )
+    uvicorn.run(create_app(service), host=host, port=port, log_level="warning")
+
+
 @app.command("detectors")
 def detectors_cmd() -> None:
     """List the registered detectors (built-ins and plugins) in cascade order."""

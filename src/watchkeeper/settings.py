@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     #: refuse text parts longer than this (characters) in the CLI/ingest layer
     max_text_chars: int = Field(default=200_000, gt=0)
 
+    # --- service and store ---
+    #: SQLAlchemy URL; SQLite (WAL) is the embedded default, PostgreSQL is production
+    #: (postgresql+psycopg://user@host/db)
+    database_url: str = "sqlite:///watchkeeper.db"
+    #: request bodies larger than this get HTTP 413 before they are read
+    max_request_bytes: int = Field(default=1_000_000, gt=0)
+
     # --- LLM judge (docs/llm-judge.md). No network call is ever made unless judge_backend is set. ---
     #: none | openai (any OpenAI-compatible server) | transformers (local folder) | llamacpp (GGUF file)
     judge_backend: Literal["none", "openai", "transformers", "llamacpp"] = "none"

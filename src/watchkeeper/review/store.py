@@ -1,0 +1,241 @@
+"""The SQL store behind one narrow interface: decisions (idempotent by item id + content hash) and the
+append-only audit log. SQLite (WAL, synchronous=FULL) is the embedded default; PostgreSQL is production.
+The schema is created and upgraded by Alembic migrations (``Store.migrate``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine as SAEngine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from watchkeeper.review.tables import AuditRow, DecisionRow
+from watchkeeper.types import Decision, Item
+
+__all__ = ["AuditEntry", "Store", "StoredDecision"]
+
+ActorKind = Literal["machine", "person", "key"]
+
+
+class StoredDecision(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    item: Item
+    decision: Decision
+    created_at: datetime
+
+
+class AuditEntry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    at: datetime
+    actor: str
+    actor_kind: ActorKind
+    action: str
+    subject_type: str
+    subject_id: str
+    details: dict[str, Any]
+    note: str | None = None
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")  # an acknowledged write survives a crash
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        kw: dict[str, Any] = {"pool_pre_ping": True}
+        if url.startswith("sqlite"):
+            kw["connect_args"] = {"check_same_thread": False}
+        self.engine: SAEngine = create_engine(url, **kw)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect and bring the schema up to date."""
+        store = cls(url)
+        store.migrate()
+        return store
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._sessions() as s, s.begin():
+            yield s
+
+    @staticmethod
+    def _stored(row: DecisionRow) -> StoredDecision:
+        return StoredDecision(
+            id=row.id,
+            item=Item.model_validate(row.item),
+            decision=Decision.model_validate(
+                {k: v for k, v in row.decision.items() if k not in ("primary_action", "flagged")}
+            ),
+            created_at=row.created_at,
+        )
+
+    # --- decisions ---------------------------------------------------------------------------------
+
+    def record_decision(
+        self, item: Item, decision: Decision, *, actor: str = "engine"
+    ) -> tuple[StoredDecision, bool]:
+        """Store ``decision`` for ``item`` with its audit entry, in one transaction. Returns the stored
+        decision and whether it is new; a decision already stored for the same item id and content is
+        returned unchanged (idempotent: a retried request never decides or enforces twice)."""
+        now = datetime.now(UTC)
+        row = DecisionRow(
+            item_id=item.id,
+            content_hash=decision.content_hash,
+            kind=item.kind.value,
+            surface=item.surface.value,
+            author_id=item.author_id,
+            policy_name=decision.policy_name,
+            policy_version=decision.policy_version,
+            primary_action=decision.primary_action.value,
+            flagged=decision.flagged,
+            automated=decision.automated,
+            decision=decision.model_dump(mode="json"),
+            item=item.model_dump(mode="json"),
+            created_at=now,
+        )
+        try:
+            with self._session() as s:
+                s.add(row)
+                s.flush()
+                s.add(
+                    AuditRow(
+                        at=now,
+                        actor=actor,
+                        actor_kind="machine",
+                        action="decide",
+                        subject_type="decision",
+                        subject_id=str(row.id),
+                        details={
+                            "item_id": item.id,
+                            "actions": [a.value for a in decision.actions],
+                            "policy_version": decision.policy_version,
+                            "automated": decision.automated,
+                        },
+                    )
+                )
+        except IntegrityError:
+            existing = self.find_decision(item.id, decision.content_hash)
+            if existing is None:  # pragma: no cover - the unique constraint said it exists
+                raise
+            return existing, False
+        return self._stored(row), True
+
+    def find_decision(self, item_id: str, content_hash: str) -> StoredDecision | None:
+        with self._session() as s:
+            row = s.scalar(
+                select(DecisionRow).where(
+                    DecisionRow.item_id == item_id, DecisionRow.content_hash == content_hash
+                )
+            )
+            return self._stored(row) if row else None
+
+    def get_decision(self, decision_id: int) -> StoredDecision | None:
+        with self._session() as s:
+            row = s.get(DecisionRow, decision_id)
+            return self._stored(row) if row else None
+
+    def list_decisions(
+        self, *, limit: int = 50, before_id: int | None = None, flagged: bool | None = None
+    ) -> list[StoredDecision]:
+        q = select(DecisionRow).order_by(DecisionRow.id.desc()).limit(limit)
+        if before_id is not None:
+            q = q.where(DecisionRow.id < before_id)
+        if flagged is not None:
+            q = q.where(DecisionRow.flagged == flagged)
+        with self._session() as s:
+            return [self._stored(r) for r in s.scalars(q)]
+
+    def count_decisions(self) -> int:
+        with self._session() as s:
+            return int(s.scalar(select(func.count()).select_from(DecisionRow)) or 0)
+
+    # --- audit log ---------------------------------------------------------------------------------
+
+    def audit(
+        self,
+        *,
+        actor: str,
+        actor_kind: ActorKind,
+        action: str,
+        subject_type: str,
+        subject_id: str,
+        details: dict[str, Any] | None = None,
+        note: str | None = None,
+    ) -> AuditEntry:
+        row = AuditRow(
+            at=datetime.now(UTC),
+            actor=actor,
+            actor_kind=actor_kind,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            details=details or {},
+            note=note,
+        )
+        with self._session() as s:
+            s.add(row)
+            s.flush()
+            return self._entry(row)
+
+    @staticmethod
+    def _entry(row: AuditRow) -> AuditEntry:
+        return AuditEntry(
+            id=row.id,
+            at=row.at,
+            actor=row.actor,
+            actor_kind=row.actor_kind,  # type: ignore[arg-type]
+            action=row.action,
+            subject_type=row.subject_type,
+            subject_id=row.subject_id,
+            details=row.details,
+            note=row.note,
+        )
+
+    def audit_log(
+        self, *, subject_type: str | None = None, subject_id: str | None = None, limit: int = 100
+    ) -> list[AuditEntry]:
+        q = select(AuditRow).order_by(AuditRow.id).limit(limit)
+        if subject_type is not None:
+            q = q.where(AuditRow.subject_type == subject_type)
+        if subject_id is not None:
+            q = q.where(AuditRow.subject_id == subject_id)
+        with self._session() as s:
+            return [self._entry(r) for r in s.scalars(q)]
