@@ -1,5 +1,5 @@
-"""Killing the server with SIGKILL mid-load loses nothing it acknowledged (SQLite WAL, synchronous=FULL,
-the decision committed before the response is sent)."""
+"""Killing the server with SIGKILL mid-load loses nothing it acknowledged (SQLite WAL: a commit is in the
+log before the response is sent, and the log survives the process)."""
 
 from __future__ import annotations
 
