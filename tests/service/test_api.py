@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from watchkeeper.engine import Engine
 from watchkeeper.review import Store
 from watchkeeper.service import Service, create_app
+from watchkeeper.types import Item
 
 
 @pytest.fixture
@@ -85,3 +86,36 @@ def test_health_metrics_and_openapi(client: TestClient) -> None:
     assert "watchkeeper_decisions_total" in m and "watchkeeper_idempotent_replays_total 1.0" in m
     spec = client.get("/openapi.json").json()
     assert {"/v1/moderate", "/v1/moderations", "/v1/decisions/{decision_id}", "/healthz"} <= set(spec["paths"])
+
+
+def test_concurrent_requests_are_decided_in_batches_with_the_same_results(db_url: str) -> None:
+    import threading
+
+    engine = Engine.load(detectors=["rules", "links"])
+    sizes: list[int] = []
+    original = engine.moderate_many
+
+    def counting(items):  # type: ignore[no-untyped-def]
+        sizes.append(len(items))
+        return original(items)
+
+    engine.moderate_many = counting  # type: ignore[method-assign]
+    store = Store.open(db_url)
+    service = Service(engine, store)
+    texts = [f"free money {i} at bit.ly/x" if i % 2 else f"nice video {i}" for i in range(24)]
+    got: dict[int, str] = {}
+
+    def go(i: int) -> None:
+        stored, _ = service.moderate(Item(id=f"b{i}", text=texts[i]), "test")
+        got[i] = stored.decision.primary_action.value
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(24)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    service.close()
+    store.close()
+    assert sum(sizes) == 24 and len(sizes) < 24  # some requests shared a batch
+    for i, action in got.items():
+        assert action == engine.moderate(Item(id=f"b{i}", text=texts[i])).primary_action.value

@@ -8,9 +8,11 @@ place; request bodies over ``max_request_bytes`` get 413 before they are read.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 import uuid
+from concurrent.futures import Future
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
@@ -33,14 +35,72 @@ class ModerateResponse(BaseModel):
     decision: Decision
 
 
-class Service:
-    """What the routes share: the engine (one cascade, used under a lock), the store and metrics."""
+class _Batcher:
+    """Micro-batching: concurrent requests are decided together with ``Engine.moderate_many`` (one
+    encoder call for the batch instead of one per item), by one thread that owns the engine. A batch
+    closes at ``max_batch`` items or ``max_wait_s`` after its first item."""
 
-    def __init__(self, engine: Engine, store: Store, *, max_request_bytes: int = 1_000_000) -> None:
+    def __init__(self, engine: Engine, *, max_batch: int = 64, max_wait_s: float = 0.005) -> None:
+        self.engine = engine
+        self.max_batch = max_batch
+        self.max_wait_s = max_wait_s
+        self._q: queue.Queue[tuple[Item, Future[Decision]] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="wk-batcher", daemon=True)
+        self._thread.start()
+
+    def submit(self, item: Item) -> Future[Decision]:
+        fut: Future[Decision] = Future()
+        self._q.put((item, fut))
+        return fut
+
+    def close(self) -> None:
+        self._q.put(None)
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            first = self._q.get()
+            if first is None:
+                return
+            batch = [first]
+            deadline = time.perf_counter() + self.max_wait_s
+            while len(batch) < self.max_batch:
+                left = deadline - time.perf_counter()
+                try:
+                    nxt = self._q.get(timeout=max(0.0, left)) if left > 0 else self._q.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    self._q.put(None)  # finish this batch, then stop
+                    break
+                batch.append(nxt)
+            try:
+                decisions = self.engine.moderate_many([item for item, _ in batch])
+            except Exception as exc:  # every waiting request gets the error, none hangs
+                for _, fut in batch:
+                    fut.set_exception(exc)
+                continue
+            for (_, fut), decision in zip(batch, decisions, strict=True):
+                fut.set_result(decision)
+
+
+class Service:
+    """What the routes share: the engine (owned by the micro-batching thread), the store and metrics."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        store: Store,
+        *,
+        max_request_bytes: int = 1_000_000,
+        max_batch: int = 64,
+        decide_timeout_s: float = 120.0,
+    ) -> None:
         self.engine = engine
         self.store = store
         self.max_request_bytes = max_request_bytes
-        self._lock = threading.Lock()
+        self.decide_timeout_s = decide_timeout_s
+        self._batcher = _Batcher(engine, max_batch=max_batch)
         self.registry = CollectorRegistry()
         self.decisions = Counter(
             "watchkeeper_decisions_total",
@@ -63,8 +123,7 @@ class Service:
             self.replays.inc()
             return existing, False
         start = time.perf_counter()
-        with self._lock:
-            decision = self.engine.moderate(item)
+        decision = self._batcher.submit(item).result(timeout=self.decide_timeout_s)
         stored, created = self.store.record_decision(item, decision)
         self.latency.labels(route).observe(time.perf_counter() - start)
         if created:
@@ -72,6 +131,9 @@ class Service:
         else:
             self.replays.inc()
         return stored, created
+
+    def close(self) -> None:
+        self._batcher.close()
 
 
 def get_service(request: Request) -> Service:
