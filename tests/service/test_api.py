@@ -119,3 +119,15 @@ def test_concurrent_requests_are_decided_in_batches_with_the_same_results(db_url
     assert sum(sizes) == 24 and len(sizes) < 24  # some requests shared a batch
     for i, action in got.items():
         assert action == engine.moderate(Item(id=f"b{i}", text=texts[i])).primary_action.value
+
+
+def test_streamed_body_without_length_is_cut_off(client: TestClient) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"id": "s", "text": "'
+        for _ in range(50):
+            yield b"x" * 1000
+        yield b'"}'
+
+    r = client.post("/v1/moderate", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "over 20000 bytes" in r.json()["detail"]
+    assert client.get("/healthz").json()["decisions"] == 0  # nothing was decided or stored

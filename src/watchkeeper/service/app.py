@@ -136,6 +136,52 @@ class Service:
         self._batcher.close()
 
 
+class _BodyLimit:
+    """Refuses request bodies over ``max_bytes`` with 413: at once when Content-Length says so, and
+    while reading when the body is streamed (chunked) without one — nothing past the limit is kept."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def _reject(self, send: Any) -> None:
+        await JSONResponse({"detail": f"request body over {self.max_bytes} bytes"}, status_code=413)(
+            {"type": "http"}, None, send  # type: ignore[arg-type]
+        )
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.max_bytes:
+            await self._reject(send)
+            return
+        seen = 0
+        rejected = False
+
+        async def limited_receive() -> Any:
+            nonlocal seen, rejected
+            if rejected:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    # answer now; the app sees the client gone and anything it sends is dropped
+                    rejected = True
+                    await self._reject(send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Any) -> None:
+            if not rejected:
+                await send(message)
+
+        await self.app(scope, limited_receive, guarded_send)
+
+
 def get_service(request: Request) -> Service:
     svc: Service = request.app.state.service
     return svc
@@ -152,15 +198,7 @@ def create_app(service: Service) -> FastAPI:
     )
     app.state.service = service
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Any) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > service.max_request_bytes:
-            return JSONResponse(
-                {"detail": f"request body over {service.max_request_bytes} bytes"}, status_code=413
-            )
-        response: Response = await call_next(request)
-        return response
+    app.add_middleware(_BodyLimit, max_bytes=service.max_request_bytes)
 
     @app.exception_handler(WatchkeeperError)
     async def domain_error(_request: Request, exc: WatchkeeperError) -> JSONResponse:
