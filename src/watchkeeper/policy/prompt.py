@@ -92,7 +92,7 @@ class JudgeRequest(BaseModel):
     max_tokens: int = 512
     #: score by next-token probability of the first word over the second instead of generating
     score_tokens: tuple[str, str] | None = None
-    #: the content fence of this request (the parser checks the model did not echo fenced content)
+    #: the content fence of this request (kept for debugging and for callers that log the request)
     fence: str = ""
 
     def prompt_chars(self) -> int:
@@ -278,28 +278,17 @@ def render_judge_request(
     for c in cats:
         policy.category(c)  # KeyError on an unknown category: a programming error, not user input
     fence = content_fence(item)
-    if fmt is JudgeFormat.WATCHKEEPER:
+    if fmt in (JudgeFormat.WATCHKEEPER, JudgeFormat.GPT_OSS_SAFEGUARD):
+        # same policy and JSON answer; gpt-oss-safeguard gets the content alone as the user turn
+        user = (
+            _user_message(item, fence)
+            if fmt is JudgeFormat.WATCHKEEPER
+            else ChatMessage(role="user", content=_fenced_for_judge(item, fence), images=_images(item))
+        )
         return [
             JudgeRequest(
                 format=fmt,
-                messages=(
-                    ChatMessage(role="system", content=_system_prompt(policy, cats)),
-                    _user_message(item, fence),
-                ),
-                categories=cats,
-                json_schema=verdict_schema(cats),
-                max_tokens=max_tokens,
-                fence=fence,
-            )
-        ]
-    if fmt is JudgeFormat.GPT_OSS_SAFEGUARD:
-        return [
-            JudgeRequest(
-                format=fmt,
-                messages=(
-                    ChatMessage(role="system", content=_system_prompt(policy, cats)),
-                    ChatMessage(role="user", content=_fenced_for_judge(item, fence), images=_images(item)),
-                ),
+                messages=(ChatMessage(role="system", content=_system_prompt(policy, cats)), user),
                 categories=cats,
                 json_schema=verdict_schema(cats),
                 max_tokens=max_tokens,
