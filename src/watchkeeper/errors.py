@@ -9,7 +9,11 @@
     │   └── JudgeUnavailableError  the LLM judge could not answer (budget, circuit open, retries spent)
     │       └── BackendError   one call to a model backend failed (HTTP status, timeout, bad body)
     ├── RegistryError          two detectors share a name, or a named detector does not exist
-    └── InputError             a malformed input record (CLI / ingest); carries the line number if known
+    ├── InputError             a malformed input record (CLI / ingest); carries the line number if known
+    ├── NotFoundError          a decision, case, appeal, job or key that does not exist
+    ├── ConflictError          the request clashes with the current state (case claimed by someone else,
+    │                          claim expired, appeal already filed, nothing enforced to appeal)
+    └── AccessDeniedError      the caller's role or queues do not allow this
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AccessDeniedError",
     "BackendError",
+    "ConflictError",
     "DetectorError",
     "InputError",
     "JudgeUnavailableError",
+    "NotFoundError",
     "PolicyError",
     "PolicyIssue",
     "RegistryError",
@@ -95,3 +102,15 @@ class InputError(WatchkeeperError):
     def __init__(self, message: str, line: int | None = None) -> None:
         self.line = line
         super().__init__(f"line {line}: {message}" if line is not None else message)
+
+
+class NotFoundError(WatchkeeperError):
+    """A decision, case, appeal, job or API key that does not exist."""
+
+
+class ConflictError(WatchkeeperError):
+    """The request clashes with the current state (e.g. the case is claimed by someone else)."""
+
+
+class AccessDeniedError(WatchkeeperError):
+    """The caller's role or queues do not allow this action."""

@@ -8,12 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from watchkeeper.errors import SettingsError
 
-__all__ = ["Settings", "default_policy_dir", "load_settings"]
+__all__ = ["Settings", "SinkSettings", "default_policy_dir", "load_settings"]
+
+
+class SinkSettings(BaseModel):
+    """One enforcement webhook: events are POSTed as JSON, signed with HMAC-SHA256 of the secret."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    url: str = Field(pattern=r"^https?://")
+    secret: SecretStr
+    timeout_s: float = Field(default=10.0, gt=0, le=120)
 
 
 def default_policy_dir() -> Path:
@@ -42,6 +51,21 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///watchkeeper.db"
     #: request bodies larger than this get HTTP 413 before they are read
     max_request_bytes: int = Field(default=1_000_000, gt=0)
+    #: API keys are required on every route but /healthz (turn off only on a trusted laptop)
+    auth: bool = True
+    #: enforcement webhooks, as JSON: [{"name": "platform", "url": "https://...", "secret": "..."}]
+    sinks: list[SinkSettings] = Field(default_factory=list)
+    #: secret that signs job-completion callbacks (the callback URL comes with each job)
+    callback_secret: SecretStr | None = None
+    #: delivery attempts before a sink event is dead-lettered; backoff doubles from 1 s up to 5 min
+    sink_max_attempts: int = Field(default=10, ge=1, le=100)
+    #: background workers deciding slow media (jobs)
+    job_workers: int = Field(default=1, ge=0, le=64)
+    #: item kinds decided as background jobs by POST /v1/moderate (others are decided in the request)
+    async_kinds: list[str] = Field(default_factory=lambda: ["video", "image", "live_segment"])
+    #: reviewer console wellbeing: suggest a break after this many cases or minutes in a session
+    break_after_cases: int = Field(default=25, ge=1)
+    break_after_minutes: int = Field(default=50, ge=1)
 
     # --- LLM judge (docs/llm-judge.md). No network call is ever made unless judge_backend is set. ---
     #: none | openai (any OpenAI-compatible server) | transformers (local folder) | llamacpp (GGUF file)

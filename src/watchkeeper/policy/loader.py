@@ -236,22 +236,46 @@ def load_pack(directory: str | Path) -> PolicyPack:
                     "add the category file, or set judge: {manipulation_category: null}",
                 )
             )
-        if first_line and "hazard_map" in explicit:
-            for code, cats in manifest.judge.hazard_map.items():
-                for cat in cats:
-                    if cat in known:
-                        continue
-                    close = difflib.get_close_matches(cat, sorted(known), n=1)
-                    issues.append(
-                        PolicyIssue(
-                            mdoc_lines.display,
-                            mdoc_lines.line_for(("judge", "hazard_map", code)),
-                            f"judge.hazard_map {code} names unknown category {cat!r}",
-                            f"did you mean {close[0]!r}?"
-                            if close
-                            else f"known categories: {', '.join(sorted(known))}",
-                        )
+        named: list[tuple[tuple[str | int, ...], str, str]] = []  # (yaml path, what, category)
+        if "hazard_map" in explicit:
+            named += [
+                (("judge", "hazard_map", code), f"judge.hazard_map {code}", cat)
+                for code, cats in manifest.judge.hazard_map.items()
+                for cat in cats
+            ]
+        named += [
+            (("review", "queues", i, "categories"), f"review queue {q.id!r}", cat)
+            for i, q in enumerate(manifest.review.queues)
+            for cat in q.categories
+        ]
+        named += [
+            (("statements", "category_map", cat), "statements.category_map", cat)
+            for cat in manifest.statements.category_map
+        ]
+        for path, what, cat in named:
+            if not first_line or cat in known:
+                continue
+            close = difflib.get_close_matches(cat, sorted(known), n=1)
+            issues.append(
+                PolicyIssue(
+                    mdoc_lines.display,
+                    mdoc_lines.line_for(path) or mdoc_lines.line_for(path[:-1]),
+                    f"{what} names unknown category {cat!r}",
+                    f"did you mean {close[0]!r}?" if close else f"known categories: {', '.join(sorted(known))}",
+                )
+            )
+        queue_ids = [q.id for q in manifest.review.queues]
+        reserved = {manifest.review.default_queue.id, manifest.review.appeals_queue.id}
+        for i, qid in enumerate(queue_ids):
+            if queue_ids.index(qid) != i or qid in reserved:
+                issues.append(
+                    PolicyIssue(
+                        mdoc_lines.display,
+                        mdoc_lines.line_for(("review", "queues", i, "id")),
+                        f"review queue id {qid!r} is used twice",
+                        "queue ids must be unique and differ from the default and appeals queues",
                     )
+                )
 
     if issues:
         raise PolicyError(issues)

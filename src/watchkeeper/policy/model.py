@@ -20,6 +20,8 @@ __all__ = [
     "Category",
     "CategoryJudge",
     "CategorySignals",
+    "DSA_CATEGORIES",
+    "EnforcementSpec",
     "Examples",
     "ExceptionSpec",
     "JudgeSpec",
@@ -29,7 +31,10 @@ __all__ = [
     "PackRule",
     "PatternSpec",
     "PolicyPack",
+    "QueueSpec",
+    "ReviewSpec",
     "RuleCondition",
+    "StatementsSpec",
     "TermSpec",
 ]
 
@@ -276,6 +281,112 @@ class JudgeSpec(_Model):
         return value
 
 
+class QueueSpec(_Model):
+    """A review queue. A case goes to the first queue whose filters all match its top category, the
+    item's surface and its language; an empty filter matches everything."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    title: str = ""
+    categories: tuple[str, ...] = ()
+    surfaces: tuple[Surface, ...] = ()
+    languages: tuple[str, ...] = ()
+    #: time from the case opening to its SLA deadline
+    sla_minutes: int = Field(default=24 * 60, ge=1)
+
+    def matches(self, category: str | None, surface: Surface, language: str | None) -> bool:
+        return (
+            (not self.categories or category in self.categories)
+            and (not self.surfaces or surface in self.surfaces)
+            and (not self.languages or (language or "").lower() in {x.lower() for x in self.languages})
+        )
+
+
+class ReviewSpec(_Model):
+    """Review queues, claims, quality sampling and appeals."""
+
+    queues: tuple[QueueSpec, ...] = ()
+    #: cases no queue matches go here
+    default_queue: QueueSpec = QueueSpec(id="general", title="General review")
+    appeals_queue: QueueSpec = QueueSpec(id="appeals", title="Appeals", sla_minutes=7 * 24 * 60)
+    #: a claim not decided within this time returns the case to its queue
+    claim_ttl_s: int = Field(default=15 * 60, ge=10)
+    #: share of human-reviewed cases sent to a second, different reviewer for quality (kappa)
+    qa_sample_rate: Score = 0.1
+    #: views per hour at which reach doubles a case's priority (views and velocity from item.metadata)
+    reach_views_per_hour: float = Field(default=1000.0, gt=0)
+
+
+class EnforcementSpec(_Model):
+    """Account strikes: a removal under a category of at least ``strike_min_severity`` gives the author a
+    strike that expires after ``strike_expiry_days``; ``suspend_at`` active strikes suspend the account."""
+
+    strike_actions: tuple[Action, ...] = (Action.REMOVE,)
+    strike_min_severity: int = Field(default=2, ge=1, le=4)
+    strike_expiry_days: int = Field(default=90, ge=1)
+    suspend_at: int = Field(default=3, ge=1)
+    suspension_days: int | None = Field(default=30, ge=1)  # None: indefinite
+
+
+#: the DSA Transparency Database's statement categories (API ``category`` values)
+DSA_CATEGORIES = (
+    "STATEMENT_CATEGORY_ANIMAL_WELFARE",
+    "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
+    "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+    "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+    "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
+    "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR",
+    "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT",
+    "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
+    "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
+    "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+    "STATEMENT_CATEGORY_SELF_HARM",
+    "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+    "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS_OR_SERVICES",
+    "STATEMENT_CATEGORY_VIOLENCE",
+)
+
+_DSA_CATEGORY = Literal[
+    "STATEMENT_CATEGORY_ANIMAL_WELFARE",
+    "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
+    "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+    "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+    "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
+    "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR",
+    "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT",
+    "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
+    "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
+    "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+    "STATEMENT_CATEGORY_SELF_HARM",
+    "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+    "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS_OR_SERVICES",
+    "STATEMENT_CATEGORY_VIOLENCE",
+]
+
+
+class StatementsSpec(_Model):
+    """How decisions become EU DSA statements of reasons (Transparency Database API format)."""
+
+    #: this pack's category -> the database's statement category
+    category_map: dict[str, _DSA_CATEGORY] = Field(default_factory=dict)
+    fallback_category: _DSA_CATEGORY = "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"
+    #: ISO 3166 codes of the EU/EEA states where the decision applies
+    territorial_scope: tuple[str, ...] = (
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+        "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    )  # fmt: skip
+    #: the terms-of-service text relied on (``incompatible_content_ground``); {category} and {title} fill in
+    incompatible_content_ground: str = "Community Guidelines: {title}"
+    ground_reference_url: str | None = None
+
+    @field_validator("territorial_scope")
+    @classmethod
+    def _iso_codes(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [c for c in codes if not re.fullmatch(r"[A-Z]{2}", c)]
+        if bad or not codes:
+            raise ValueError(f"territorial_scope needs two-letter upper-case country codes, got {bad or '[]'}")
+        return codes
+
+
 class PackManifest(_Model):
     """The contents of ``pack.yaml``."""
 
@@ -286,6 +397,9 @@ class PackManifest(_Model):
     rules: tuple[PackRule, ...] = ()
     links: LinkLists = LinkLists()
     judge: JudgeSpec = JudgeSpec()
+    review: ReviewSpec = ReviewSpec()
+    enforcement: EnforcementSpec = EnforcementSpec()
+    statements: StatementsSpec = StatementsSpec()
 
 
 class PolicyPack(_Model):

@@ -4,7 +4,7 @@ The schema is created and upgraded by Alembic migrations (``Store.migrate``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from watchkeeper.review.tables import AuditRow, DecisionRow
 from watchkeeper.types import Decision, Item
 
-__all__ = ["AuditEntry", "Store", "StoredDecision"]
+__all__ = ["ActorKind", "AuditEntry", "DecisionHook", "Store", "StoredDecision"]
 
 ActorKind = Literal["machine", "person", "key"]
+DecisionHook = Callable[[Session, DecisionRow, Item, Decision], None]
 
 
 class StoredDecision(BaseModel):
@@ -94,9 +95,12 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def transaction(self) -> Iterator[Session]:
+        """One database transaction: committed when the block ends, rolled back if it raises."""
         with self._sessions() as s, s.begin():
             yield s
+
+    _session = transaction
 
     @staticmethod
     def _stored(row: DecisionRow) -> StoredDecision:
@@ -112,11 +116,19 @@ class Store:
     # --- decisions ---------------------------------------------------------------------------------
 
     def record_decision(
-        self, item: Item, decision: Decision, *, actor: str = "engine"
+        self,
+        item: Item,
+        decision: Decision,
+        *,
+        actor: str = "engine",
+        then: DecisionHook | None = None,
     ) -> tuple[StoredDecision, bool]:
         """Store ``decision`` for ``item`` with its audit entry, in one transaction. Returns the stored
         decision and whether it is new; a decision already stored for the same item id and content is
-        returned unchanged (idempotent: a retried request never decides or enforces twice)."""
+        returned unchanged (idempotent: a retried request never decides or enforces twice).
+
+        ``then(session, row, item, decision)`` runs inside the same transaction for a new decision only
+        (enforcement, strikes, review cases, outbox events): all of it is stored, or none."""
         now = datetime.now(UTC)
         row = DecisionRow(
             item_id=item.id,
@@ -153,6 +165,8 @@ class Store:
                         },
                     )
                 )
+                if then is not None:
+                    then(s, row, item, decision)
         except IntegrityError:
             existing = self.find_decision(item.id, decision.content_hash)
             if existing is None:  # pragma: no cover - the unique constraint said it exists
