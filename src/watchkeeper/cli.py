@@ -542,11 +542,143 @@ def serve(
     settings = load_settings()
     engine = _engine(policy, detector)
     store = Store.open(database_url or settings.database_url)
-    service = Service(engine, store, max_request_bytes=settings.max_request_bytes)
+    service = Service(engine, store, settings=settings)
     err.print(
-        f"serving {engine.policy.name} {engine.policy.version} on http://{host}:{port} ({store.dialect})"
+        f"serving {engine.policy.name} {engine.policy.version} on http://{host}:{port} ({store.dialect}); "
+        f"reviewer console at /console, API docs at /docs"
     )
-    uvicorn.run(create_app(service), host=host, port=port, log_level="warning")
+    if settings.auth and not service.keys.list():
+        err.print(
+            "[yellow]no API keys yet: every request will get 401. Create one with "
+            "`watchkeeper keys create --name ops --role admin`[/yellow]"
+        )
+    if not settings.auth:
+        err.print("[yellow]auth is off (WATCHKEEPER_AUTH=false): every caller is an anonymous admin[/yellow]")
+    try:
+        uvicorn.run(create_app(service), host=host, port=port, log_level="warning")
+    finally:
+        service.close()
+
+
+keys_app = typer.Typer(help="API keys with roles (integrator, reviewer, lead, admin).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+DbOpt = Annotated[
+    str | None, typer.Option("--database-url", help="SQLAlchemy URL (default: WATCHKEEPER_DATABASE_URL).")
+]
+
+
+def _store(database_url: str | None) -> Any:
+    from watchkeeper.review import Store
+
+    return Store.open(database_url or load_settings().database_url)
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[
+        str, typer.Option(help="The person or system that holds the key (recorded on every action).")
+    ],
+    role: Annotated[str, typer.Option(help="integrator | reviewer | lead | admin")],
+    queue: Annotated[
+        list[str] | None,
+        typer.Option("--queue", "-q", help="Queue a reviewer works (repeat; reviewers need one)."),
+    ] = None,
+    database_url: DbOpt = None,
+) -> None:
+    """Create a key and print its token once (only a hash is stored)."""
+    from watchkeeper.review.keys import KeyStore
+
+    pack = load_pack(load_settings().policy_dir)
+    spec = pack.manifest.review
+    known = {q.id for q in spec.queues} | {spec.default_queue.id, spec.appeals_queue.id}
+    unknown = set(queue or ()) - known
+    if unknown:
+        err.print(
+            f"[red]unknown queues: {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}[/red]"
+        )
+        raise typer.Exit(2)
+    if role == "reviewer" and not queue:
+        err.print("[red]a reviewer key needs at least one --queue[/red]")
+        raise typer.Exit(2)
+    try:
+        key, token = KeyStore(_store(database_url)).create(name=name, role=role, queues=tuple(queue or ()))
+    except WatchkeeperError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    err.print(f"created {key.role} key {key.key_id} for {key.name}; the token is shown once:")
+    typer.echo(token)
+
+
+@keys_app.command("list")
+def keys_list(database_url: DbOpt = None) -> None:
+    """List keys (never their tokens)."""
+    from watchkeeper.review.keys import KeyStore
+
+    table = Table("key id", "name", "role", "queues", "created", "revoked")
+    for k in KeyStore(_store(database_url)).list():
+        table.add_row(
+            k.key_id, k.name, k.role, ", ".join(k.queues) or "all", f"{k.created_at:%Y-%m-%d}",
+            f"{k.revoked_at:%Y-%m-%d}" if k.revoked_at else "",
+        )  # fmt: skip
+    Console().print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: str, database_url: DbOpt = None) -> None:
+    """Revoke a key (takes effect within seconds on running servers)."""
+    from watchkeeper.review.keys import KeyStore
+
+    try:
+        KeyStore(_store(database_url)).revoke(key_id)
+    except WatchkeeperError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    err.print(f"revoked {key_id}")
+
+
+export_app = typer.Typer(help="Export statements of reasons and reviewer labels.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("statements")
+def export_statements(
+    out: Annotated[
+        Path, typer.Option("--out", help='JSON file: {"statements": [...]} per line, 100 at most each.')
+    ],
+    since: Annotated[str | None, typer.Option(help="ISO date/time; only enforcement from then on.")] = None,
+    database_url: DbOpt = None,
+) -> None:
+    """Statements of reasons in the EU DSA Transparency Database API format (one batch of up to 100
+    statements per line, ready for its multiple-statements endpoint)."""
+    from datetime import UTC, datetime
+
+    from watchkeeper.review.workflow import Workflow
+
+    pack = load_pack(load_settings().policy_dir)
+    start = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
+    found = Workflow(_store(database_url), pack).statements(since=start)
+    with out.open("w", encoding="utf-8") as fh:
+        for i in range(0, len(found), 100):
+            batch = [st.model_dump(exclude_none=True) for st in found[i : i + 100]]
+            fh.write(json.dumps({"statements": batch}, ensure_ascii=False) + "\n")
+    err.print(f"wrote {len(found)} statements to {out}")
+
+
+@export_app.command("labels")
+def export_labels(
+    out: Annotated[Path, typer.Option("--out", help="JSONL in the shared labelled-data format.")],
+    database_url: DbOpt = None,
+) -> None:
+    """Reviewer decisions as labelled data, for `watchkeeper eval` and `watchkeeper train`."""
+    from watchkeeper.review.workflow import Workflow
+
+    pack = load_pack(load_settings().policy_dir)
+    n = 0
+    with out.open("w", encoding="utf-8") as fh:
+        for row in Workflow(_store(database_url), pack).labelled_rows():
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+    err.print(f"wrote {n} labelled rows to {out}")
 
 
 @app.command("detectors")

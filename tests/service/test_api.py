@@ -10,14 +10,17 @@ from fastapi.testclient import TestClient
 from watchkeeper.engine import Engine
 from watchkeeper.review import Store
 from watchkeeper.service import Service, create_app
+from watchkeeper.settings import load_settings
 from watchkeeper.types import Item
 
 
 @pytest.fixture
 def client(db_url: str, rules_engine: Engine) -> Iterator[TestClient]:
     store = Store.open(db_url)
-    with TestClient(create_app(Service(rules_engine, store, max_request_bytes=20_000))) as c:
+    service = Service(rules_engine, store, settings=load_settings(auth=False), max_request_bytes=20_000)
+    with TestClient(create_app(service)) as c:
         yield c
+    service.close()
     store.close()
 
 
@@ -34,7 +37,8 @@ def test_moderate_is_idempotent_and_audited(client: TestClient) -> None:
     got = client.get(f"/v1/decisions/{body['decision_id']}").json()
     assert got["item"]["text"] == item["text"]
     audit = client.get("/v1/audit", params={"subject_type": "decision", "subject_id": body["decision_id"]}).json()
-    assert [a["action"] for a in audit] == ["decide"]  # decided and enforced once, not twice
+    # decided and enforced once, not twice
+    assert [a["action"] for a in audit] == ["decide", "enforcement.applied"]
 
 
 def test_openai_moderations_shape(client: TestClient) -> None:
@@ -101,7 +105,7 @@ def test_concurrent_requests_are_decided_in_batches_with_the_same_results(db_url
 
     engine.moderate_many = counting  # type: ignore[method-assign]
     store = Store.open(db_url)
-    service = Service(engine, store)
+    service = Service(engine, store, settings=load_settings(auth=False))
     texts = [f"free money {i} at bit.ly/x" if i % 2 else f"nice video {i}" for i in range(24)]
     got: dict[int, str] = {}
 

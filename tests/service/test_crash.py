@@ -40,15 +40,26 @@ def _start(db: Path, port: int) -> subprocess.Popen[bytes]:
     raise AssertionError("server did not start")
 
 
+def _token(db: Path) -> str:
+    """An integrator key made with the CLI, as an operator would."""
+    out = subprocess.run(
+        [sys.executable, "-m", "watchkeeper.cli", "keys", "create", "--name", "loadgen", "--role", "integrator",
+         "--database-url", f"sqlite:///{db}"],
+        capture_output=True, text=True, check=True,
+    )
+    return out.stdout.strip()
+
+
 def test_sigkill_mid_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
     db = tmp_path / "crash.db"
     port = _free_port()
+    auth = {"authorization": f"Bearer {_token(db)}"}
     proc = _start(db, port)
     acked: dict[str, int] = {}
     stop = threading.Event()
 
     def load(worker: int) -> None:
-        with httpx.Client(timeout=5) as c:
+        with httpx.Client(timeout=5, headers=auth) as c:
             i = 0
             while not stop.is_set():
                 item_id = f"w{worker}-{i}"
@@ -78,8 +89,10 @@ def test_sigkill_mid_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
 
     proc = _start(db, port)  # and the server comes back on the same file
     try:
-        r = httpx.post(f"http://127.0.0.1:{port}/v1/moderate", json={"id": next(iter(acked)), "text": "free money 0"})
+        first = next(iter(acked))
+        r = httpx.post(f"http://127.0.0.1:{port}/v1/moderate", json={"id": first, "text": "free money 0"}, headers=auth)
         assert r.status_code in (200, 201)
+        assert httpx.post(f"http://127.0.0.1:{port}/v1/moderate", json={"id": "x", "text": "y"}).status_code == 401
     finally:
         proc.kill()
         proc.wait()

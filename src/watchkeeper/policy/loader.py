@@ -252,16 +252,18 @@ def load_pack(directory: str | Path) -> PolicyPack:
             (("statements", "category_map", cat), "statements.category_map", cat)
             for cat in manifest.statements.category_map
         ]
-        for path, what, cat in named:
+        for ypath, what, cat in named:
             if not first_line or cat in known:
                 continue
             close = difflib.get_close_matches(cat, sorted(known), n=1)
             issues.append(
                 PolicyIssue(
                     mdoc_lines.display,
-                    mdoc_lines.line_for(path) or mdoc_lines.line_for(path[:-1]),
+                    mdoc_lines.line_for(ypath),
                     f"{what} names unknown category {cat!r}",
-                    f"did you mean {close[0]!r}?" if close else f"known categories: {', '.join(sorted(known))}",
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"known categories: {', '.join(sorted(known))}",
                 )
             )
         queue_ids = [q.id for q in manifest.review.queues]

@@ -16,11 +16,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from watchkeeper.types import Action, ItemKind, Surface
 
 __all__ = [
+    "DSA_CATEGORIES",
     "Band",
     "Category",
     "CategoryJudge",
     "CategorySignals",
-    "DSA_CATEGORIES",
     "EnforcementSpec",
     "Examples",
     "ExceptionSpec",
@@ -383,7 +383,7 @@ class StatementsSpec(_Model):
     def _iso_codes(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
         bad = [c for c in codes if not re.fullmatch(r"[A-Z]{2}", c)]
         if bad or not codes:
-            raise ValueError(f"territorial_scope needs two-letter upper-case country codes, got {bad or '[]'}")
+            raise ValueError(f"territorial_scope needs two-letter country codes (e.g. DE), got {bad or '[]'}")
         return codes
 
 

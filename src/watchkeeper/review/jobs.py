@@ -99,6 +99,7 @@ class JobStore:
                 return None
             done = s.execute(
                 update(JobRow)
+                .execution_options(synchronize_session=False)
                 .where(JobRow.id == row.id, ready)
                 .values(
                     status="running",

@@ -154,6 +154,7 @@ class KeyStore:
         with self.store.transaction() as s:
             done = s.execute(
                 update(ApiKeyRow)
+                .execution_options(synchronize_session=False)
                 .where(ApiKeyRow.key_id == key_id, ApiKeyRow.revoked_at.is_(None))
                 .values(revoked_at=now)
             )

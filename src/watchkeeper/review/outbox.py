@@ -80,7 +80,10 @@ class Outbox:
             for row in list(s.scalars(q)):
                 # conditional: on SQLite another process may have leased it since the read
                 done = s.execute(
-                    update(OutboxRow).where(OutboxRow.id == row.id, due).values(lease_until=until)
+                    update(OutboxRow)
+                    .execution_options(synchronize_session=False)
+                    .where(OutboxRow.id == row.id, due)
+                    .values(lease_until=until)
                 )
                 if done.rowcount == 1:  # type: ignore[attr-defined]
                     leased.append(_event(row))
@@ -91,6 +94,7 @@ class Outbox:
         with self.store.transaction() as s:
             s.execute(
                 update(OutboxRow)
+                .execution_options(synchronize_session=False)
                 .where(OutboxRow.id == event_id)
                 .values(
                     status="delivered",
@@ -113,7 +117,12 @@ class Outbox:
                 values["status"] = "dead"
             else:
                 values["next_attempt_at"] = retry_at
-            s.execute(update(OutboxRow).where(OutboxRow.id == event_id).values(**values))
+            s.execute(
+                update(OutboxRow)
+                .execution_options(synchronize_session=False)
+                .where(OutboxRow.id == event_id)
+                .values(**values)
+            )
 
     def events(self, *, status: str | None = None, limit: int = 100) -> list[OutboxEvent]:
         q = select(OutboxRow).order_by(OutboxRow.id).limit(limit)
@@ -132,6 +141,7 @@ class Outbox:
         with self.store.transaction() as s:
             s.execute(
                 update(OutboxRow)
+                .execution_options(synchronize_session=False)
                 .where(OutboxRow.id == event_id, OutboxRow.status == "dead")
                 .values(status="pending", next_attempt_at=datetime.now(UTC), attempts=0)
             )

@@ -602,7 +602,12 @@ class Workflow:
                     setattr(row, key, value)
             else:
                 pick = select(CaseRow.id).where(cond).order_by(*order).limit(1).scalar_subquery()
-                s.execute(update(CaseRow).where(CaseRow.id == pick, cond).values(**values))
+                s.execute(
+                    update(CaseRow)
+                    .execution_options(synchronize_session=False)
+                    .where(CaseRow.id == pick, cond)
+                    .values(**values)
+                )
                 row = s.scalar(select(CaseRow).where(CaseRow.claim_token == token))
                 if row is None:
                     return None
@@ -625,6 +630,7 @@ class Workflow:
         with self.store.transaction() as s:
             done = s.execute(
                 update(CaseRow)
+                .execution_options(synchronize_session=False)
                 .where(CaseRow.id == case_id, CaseRow.status == "claimed", CaseRow.claimed_by == actor.name)
                 .values(
                     status="open", claimed_by=None, claim_token=None, claimed_at=None, claim_expires_at=None
@@ -697,6 +703,7 @@ class Workflow:
         with self.store.transaction() as s:
             closed = s.execute(
                 update(CaseRow)
+                .execution_options(synchronize_session=False)
                 .where(
                     CaseRow.id == case_id,
                     CaseRow.status == "claimed",

@@ -1,30 +1,71 @@
-"""The HTTP API (FastAPI): thin routes over the engine and the store.
+"""The HTTP API (FastAPI): thin routes over the engine, the store and the review workflow.
 
-``POST /v1/moderate`` (an Item -> its stored Decision; idempotent by item id + content hash),
-``POST /v1/moderations`` (the OpenAI moderation API's shape), ``GET /v1/decisions[/{id}]``,
-``GET /v1/audit``, ``GET /healthz``, ``GET /metrics`` (Prometheus). Domain errors map to HTTP in one
-place; request bodies over ``max_request_bytes`` get 413 before they are read.
+Moderation (``POST /v1/moderate`` — synchronous for text, a job for slow media; ``POST /v1/moderations``
+in the OpenAI moderation API's shape; ``GET /v1/jobs/{id}``), decisions and their enforcement, appeals,
+review queues and cases (claim, release, decide), QA agreement, KPIs, labelled data, statements of
+reasons (DSA), the audit log, API keys and sink events; ``/healthz``, ``/metrics`` (Prometheus) and the
+reviewer console under ``/console``. Every route but health and metrics needs an API key with the right
+role (:mod:`watchkeeper.service.auth`). Domain errors map to HTTP in one place; request bodies over
+``max_request_bytes`` get 413 before they are read.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
 import uuid
 from concurrent.futures import Future
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
+import httpx
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from pydantic import BaseModel
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from pydantic import BaseModel, ConfigDict, Field
 
+from watchkeeper.act.sinks import Dispatcher, SinkTarget
 from watchkeeper.engine import Engine
-from watchkeeper.errors import InputError, WatchkeeperError
+from watchkeeper.errors import (
+    AccessDeniedError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    WatchkeeperError,
+)
+from watchkeeper.review.jobs import Job, JobStore
+from watchkeeper.review.keys import ApiKey, KeyStore, Role
+from watchkeeper.review.outbox import Outbox, OutboxEvent
 from watchkeeper.review.store import AuditEntry, Store, StoredDecision
+from watchkeeper.review.workflow import (
+    Actor,
+    Appeal,
+    Case,
+    CaseView,
+    Enforcement,
+    KappaReport,
+    QueueStats,
+    Review,
+    Workflow,
+)
+from watchkeeper.service.auth import actor_of, require
 from watchkeeper.service.openai_compat import ModerationRequest, moderation_result, request_inputs
-from watchkeeper.types import Decision, Item, MediaRef
+from watchkeeper.settings import Settings, load_settings
+from watchkeeper.types import Action, Decision, Item, MediaRef
+
+log = logging.getLogger(__name__)
+
+#: the sink name job callbacks are delivered under (their URL comes with each job)
+CALLBACK_SINK = "callback"
 
 __all__ = ["ModerateResponse", "Service", "create_app"]
 
@@ -85,22 +126,51 @@ class _Batcher:
 
 
 class Service:
-    """What the routes share: the engine (owned by the micro-batching thread), the store and metrics."""
+    """What the routes share: the engine (owned by the micro-batching thread), the store, the review
+    workflow, API keys, background jobs, the sink dispatcher and metrics."""
 
     def __init__(
         self,
         engine: Engine,
         store: Store,
         *,
-        max_request_bytes: int = 1_000_000,
+        settings: Settings | None = None,
+        max_request_bytes: int | None = None,
         max_batch: int = 64,
         decide_timeout_s: float = 120.0,
+        transport: httpx.BaseTransport | None = None,
+        start_workers: bool = True,
     ) -> None:
+        self.settings = settings or load_settings()
         self.engine = engine
         self.store = store
-        self.max_request_bytes = max_request_bytes
+        self.max_request_bytes = max_request_bytes or self.settings.max_request_bytes
         self.decide_timeout_s = decide_timeout_s
         self._batcher = _Batcher(engine, max_batch=max_batch)
+        self.workflow = Workflow(store, engine.policy, sinks=[s.name for s in self.settings.sinks])
+        self.keys = KeyStore(store)
+        self.jobs = JobStore(store)
+        self.outbox = Outbox(store)
+        targets = {
+            s.name: SinkTarget(s.name, s.url, s.secret.get_secret_value(), s.timeout_s)
+            for s in self.settings.sinks
+        }
+        if self.settings.callback_secret is not None:
+            targets[CALLBACK_SINK] = SinkTarget(
+                CALLBACK_SINK, None, self.settings.callback_secret.get_secret_value()
+            )
+        self.dispatcher = Dispatcher(
+            self.outbox, targets, max_attempts=self.settings.sink_max_attempts, transport=transport
+        )
+        self._stop = threading.Event()
+        self._workers = [
+            threading.Thread(target=self._job_loop, name=f"wk-jobs-{i}", daemon=True)
+            for i in range(self.settings.job_workers)
+        ]
+        if start_workers:
+            self.dispatcher.start()
+            for t in self._workers:
+                t.start()
         self.registry = CollectorRegistry()
         self.decisions = Counter(
             "watchkeeper_decisions_total",
@@ -116,6 +186,27 @@ class Service:
         self.latency = Histogram(
             "watchkeeper_moderation_seconds", "Time to decide one item", ["route"], registry=self.registry
         )
+        self.queue_depth = Gauge(
+            "watchkeeper_queue_cases", "Cases waiting or claimed", ["queue", "state"], registry=self.registry
+        )
+        self.outbox_events = Gauge(
+            "watchkeeper_sink_events", "Sink events by delivery status", ["status"], registry=self.registry
+        )
+        self.appeal_overturn = Gauge(
+            "watchkeeper_appeal_overturn_rate",
+            "Share of decided appeals that were overturned",
+            registry=self.registry,
+        )
+        self.automation = Gauge(
+            "watchkeeper_automation_rate", "Share of decisions no person reviewed", registry=self.registry
+        )
+
+    def _with_strikes(self, item: Item) -> Item:
+        """The author's active strikes, for repeat-offender rules (unless the caller sent a count)."""
+        if not item.author_id or "author_strikes" in item.metadata:
+            return item
+        strikes = self.workflow.active_strikes(item.author_id)
+        return item.model_copy(update={"metadata": {**item.metadata, "author_strikes": strikes}})
 
     def moderate(self, item: Item, route: str) -> tuple[StoredDecision, bool]:
         existing = self.store.find_decision(item.id, item.content_hash())
@@ -123,8 +214,9 @@ class Service:
             self.replays.inc()
             return existing, False
         start = time.perf_counter()
+        item = self._with_strikes(item)
         decision = self._batcher.submit(item).result(timeout=self.decide_timeout_s)
-        stored, created = self.store.record_decision(item, decision)
+        stored, created = self.workflow.record(item, decision)
         self.latency.labels(route).observe(time.perf_counter() - start)
         if created:
             self.decisions.labels(decision.primary_action.value, str(decision.automated).lower()).inc()
@@ -132,7 +224,70 @@ class Service:
             self.replays.inc()
         return stored, created
 
+    def is_async(self, item: Item, mode: str) -> bool:
+        if mode != "auto":
+            return mode == "async"
+        return item.kind.value in self.settings.async_kinds
+
+    def _job_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                leased = self.jobs.lease()
+            except Exception:  # the database may be briefly unavailable
+                log.exception("job lease failed")
+                leased = None
+            if leased is None:
+                self._stop.wait(0.2)
+                continue
+            self.run_job(*leased)
+
+    def run_job(self, job: Job, item: Item) -> Job:
+        try:
+            stored, _ = self.moderate(item, "job")
+        except Exception as exc:  # recorded on the job; retried while attempts remain
+            log.exception("job %s failed", job.id)
+            return self.jobs.finish(job.id, error=f"{type(exc).__name__}: {exc}")
+        done = self.jobs.finish(job.id, decision_id=stored.id)
+        if job.callback_url:
+            self.outbox.add(
+                sink=CALLBACK_SINK,
+                url=job.callback_url,
+                event="job.completed",
+                key=f"job-{job.id}",
+                payload={
+                    "event": "job.completed",
+                    "job_id": job.id,
+                    "item_id": item.id,
+                    "decision_id": stored.id,
+                    "primary_action": stored.decision.primary_action.value,
+                    "actions": [a.value for a in stored.decision.actions],
+                    "flagged": stored.decision.flagged,
+                    "policy_version": stored.decision.policy_version,
+                },
+            )
+        return done
+
+    def refresh_gauges(self) -> None:
+        self.queue_depth.clear()
+        for q in self.workflow.queue_stats(Actor("metrics", "machine")):
+            self.queue_depth.labels(q.queue, "open").set(q.open)
+            self.queue_depth.labels(q.queue, "claimed").set(q.claimed)
+            self.queue_depth.labels(q.queue, "overdue").set(q.overdue)
+        self.outbox_events.clear()
+        for status, n in self.outbox.counts().items():
+            self.outbox_events.labels(status).set(n)
+        kpis = self.workflow.kpis()
+        if kpis["appeal_overturn_rate"] is not None:
+            self.appeal_overturn.set(kpis["appeal_overturn_rate"])
+        if kpis["automation_rate"] is not None:
+            self.automation.set(kpis["automation_rate"])
+
     def close(self) -> None:
+        self._stop.set()
+        for t in self._workers:
+            if t.is_alive():
+                t.join(timeout=5)
+        self.dispatcher.close()
         self._batcher.close()
 
 
@@ -146,7 +301,9 @@ class _BodyLimit:
 
     async def _reject(self, send: Any) -> None:
         await JSONResponse({"detail": f"request body over {self.max_bytes} bytes"}, status_code=413)(
-            {"type": "http"}, None, send  # type: ignore[arg-type]
+            {"type": "http"},
+            None,  # type: ignore[arg-type]
+            send,
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -188,13 +345,60 @@ def get_service(request: Request) -> Service:
 
 
 Svc = Annotated[Service, Depends(get_service)]
+Moderator = Annotated[ApiKey, Depends(require("moderate"))]
+Reader = Annotated[ApiKey, Depends(require("read"))]
+Reviewer = Annotated[ApiKey, Depends(require("review"))]
+Appellant = Annotated[ApiKey, Depends(require("appeal"))]
+Lead = Annotated[ApiKey, Depends(require("qa"))]
+Auditor = Annotated[ApiKey, Depends(require("audit"))]
+Reporter = Annotated[ApiKey, Depends(require("statements"))]
+Admin = Annotated[ApiKey, Depends(require("keys"))]
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+    status: str
+    status_url: str
+    created: bool
+
+
+class AppealRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    appellant: str = Field(min_length=1, max_length=512, description="the user who appeals (platform id)")
+    reason: str = Field(default="", max_length=5000)
+
+
+class ReviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Action
+    category: str | None = None
+    note: str = Field(default="", max_length=5000)
+
+
+class KeyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    queues: tuple[str, ...] = ()
+
+
+class KeyCreated(BaseModel):
+    key: ApiKey
+    token: str = Field(description="shown once; only a hash is stored")
+
+
+_STATUS = {NotFoundError: 404, ConflictError: 409, AccessDeniedError: 403, InputError: 422}
 
 
 def create_app(service: Service) -> FastAPI:
     app = FastAPI(
         title="Watchkeeper",
-        version="0.1.0",
-        description="Trust & safety engine: written policy in, explained moderation decisions out.",
+        version="0.2.0",
+        description="Trust & safety engine: written policy in, explained moderation decisions out; "
+        "review queues, appeals, enforcement sinks and statements of reasons.",
     )
     app.state.service = service
 
@@ -202,18 +406,46 @@ def create_app(service: Service) -> FastAPI:
 
     @app.exception_handler(WatchkeeperError)
     async def domain_error(_request: Request, exc: WatchkeeperError) -> JSONResponse:
-        status = 422 if isinstance(exc, InputError) else 500
+        status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 500)
         return JSONResponse({"detail": str(exc), "type": type(exc).__name__}, status_code=status)
 
-    @app.post("/v1/moderate", response_model=ModerateResponse, tags=["moderation"])
-    def moderate(item: Item, svc: Svc, response: Response) -> ModerateResponse:
-        """Decide one item (idempotent: the same item id and content return the stored decision)."""
+    @app.post(
+        "/v1/moderate",
+        response_model=ModerateResponse | JobAccepted,
+        tags=["moderation"],
+        responses={202: {"model": JobAccepted, "description": "slow media: decided in the background"}},
+    )
+    def moderate(
+        item: Item,
+        svc: Svc,
+        key: Moderator,
+        response: Response,
+        callback_url: Annotated[str | None, Query(pattern=r"^https?://", max_length=2000)] = None,
+        mode: Annotated[Literal["auto", "sync", "async"], Query()] = "auto",
+    ) -> ModerateResponse | JobAccepted:
+        """Decide one item (idempotent by item id + content). Video, images and LIVE segments (setting
+        ``async_kinds``) become a job: 202 with a status URL, and a signed callback when done."""
+        if svc.is_async(item, mode):
+            if callback_url and svc.settings.callback_secret is None:
+                raise InputError("callback_url needs WATCHKEEPER_CALLBACK_SECRET set on the server")
+            job, created = svc.jobs.submit(item, callback_url=callback_url, submitted_by=key.name)
+            response.status_code = 202
+            return JobAccepted(
+                job_id=job.id, status=job.status, status_url=f"/v1/jobs/{job.id}", created=created
+            )
         stored, created = svc.moderate(item, "moderate")
         response.status_code = 201 if created else 200
         return ModerateResponse(decision_id=stored.id, created=created, decision=stored.decision)
 
+    @app.get("/v1/jobs/{job_id}", response_model=Job, tags=["moderation"])
+    def get_job(job_id: str, svc: Svc, _key: Reader) -> Job:
+        job = svc.jobs.get(job_id)
+        if job is None:
+            raise NotFoundError(f"no job {job_id}")
+        return job
+
     @app.post("/v1/moderations", tags=["moderation"])
-    def moderations(req: ModerationRequest, svc: Svc) -> dict[str, Any]:
+    def moderations(req: ModerationRequest, svc: Svc, _key: Moderator) -> dict[str, Any]:
         """OpenAI moderation API compatible endpoint."""
         results = []
         for i, (text, images) in enumerate(request_inputs(req)):
@@ -232,8 +464,10 @@ def create_app(service: Service) -> FastAPI:
             "results": results,
         }
 
+    # --- decisions, enforcement, appeals -------------------------------------------------------------
+
     @app.get("/v1/decisions/{decision_id}", response_model=StoredDecision, tags=["decisions"])
-    def get_decision(decision_id: int, svc: Svc) -> StoredDecision:
+    def get_decision(decision_id: int, svc: Svc, _key: Reader) -> StoredDecision:
         found = svc.store.get_decision(decision_id)
         if found is None:
             raise HTTPException(404, f"no decision {decision_id}")
@@ -242,20 +476,158 @@ def create_app(service: Service) -> FastAPI:
     @app.get("/v1/decisions", response_model=list[StoredDecision], tags=["decisions"])
     def list_decisions(
         svc: Svc,
+        _key: Reader,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         before_id: int | None = None,
         flagged: bool | None = None,
     ) -> list[StoredDecision]:
         return svc.store.list_decisions(limit=limit, before_id=before_id, flagged=flagged)
 
+    @app.get("/v1/decisions/{decision_id}/enforcement", response_model=list[Enforcement], tags=["decisions"])
+    def enforcement(decision_id: int, svc: Svc, _key: Reader, active: bool = False) -> list[Enforcement]:
+        """Every action applied to the item and its author, and every reversal (``active``: in effect)."""
+        return svc.workflow.enforcement(decision_id, include_reversed=not active)
+
+    @app.post("/v1/decisions/{decision_id}/appeals", response_model=Appeal, status_code=201, tags=["appeals"])
+    def file_appeal(decision_id: int, body: AppealRequest, svc: Svc, key: Appellant) -> Appeal:
+        """A user's appeal: re-opens the decision in the appeals queue for a different reviewer."""
+        return svc.workflow.appeal(
+            decision_id, appellant=body.appellant, reason=body.reason, actor=actor_of(key)
+        )
+
+    @app.get("/v1/appeals", response_model=list[Appeal], tags=["appeals"])
+    def list_appeals(
+        svc: Svc,
+        _key: Appellant,
+        status: Literal["open", "upheld", "overturned"] | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[Appeal]:
+        return svc.workflow.appeals(status=status, limit=limit)
+
+    @app.get("/v1/appeals/{appeal_id}", response_model=Appeal, tags=["appeals"])
+    def get_appeal(appeal_id: int, svc: Svc, _key: Appellant) -> Appeal:
+        return svc.workflow.get_appeal(appeal_id)
+
+    # --- review queues -------------------------------------------------------------------------------
+
+    @app.get("/v1/queues", response_model=list[QueueStats], tags=["review"])
+    def queues(svc: Svc, key: Reviewer) -> list[QueueStats]:
+        """The caller's queues with open, claimed and overdue (past SLA) counts."""
+        return svc.workflow.queue_stats(actor_of(key))
+
+    @app.post("/v1/queues/{queue}/claim", response_model=Case | None, tags=["review"])
+    def claim_next(queue: str, svc: Svc, key: Reviewer, response: Response) -> Case | None:
+        """Claim the next case of a queue (SLA-breached first, then priority). 204 when the queue is empty."""
+        if queue not in svc.workflow.queue_ids():
+            raise NotFoundError(f"no queue {queue!r}")
+        case = svc.workflow.claim(actor_of(key), queue=queue)
+        if case is None:
+            response.status_code = 204
+        return case
+
+    @app.get("/v1/cases", response_model=list[Case], tags=["review"])
+    def list_cases(
+        svc: Svc,
+        key: Reviewer,
+        queue: str | None = None,
+        status: Literal["open", "claimed", "closed"] | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> list[Case]:
+        return svc.workflow.cases(actor_of(key), queue=queue, status=status, limit=limit)
+
+    @app.get("/v1/cases/{case_id}", response_model=CaseView, tags=["review"])
+    def get_case(case_id: int, svc: Svc, key: Reviewer) -> CaseView:
+        return svc.workflow.case_view(case_id, actor_of(key))
+
+    @app.post("/v1/cases/{case_id}/claim", response_model=Case, tags=["review"])
+    def claim_case(case_id: int, svc: Svc, key: Reviewer) -> Case:
+        case = svc.workflow.claim(actor_of(key), case_id=case_id)
+        if case is None:
+            raise ConflictError(f"case {case_id} is not free to claim (closed, held, or not yours to take)")
+        return case
+
+    @app.post("/v1/cases/{case_id}/release", status_code=204, tags=["review"])
+    def release_case(case_id: int, svc: Svc, key: Reviewer) -> None:
+        svc.workflow.release(case_id, actor_of(key))
+
+    @app.post("/v1/cases/{case_id}/decision", response_model=Review, status_code=201, tags=["review"])
+    def decide_case(case_id: int, body: ReviewRequest, svc: Svc, key: Reviewer) -> Review:
+        """Decide a claimed case; the enforcement sinks apply it (first reviews and appeals)."""
+        return svc.workflow.decide(
+            case_id, actor_of(key), action=body.action, category=body.category, note=body.note
+        )
+
+    # --- quality, reports, audit ---------------------------------------------------------------------
+
+    @app.get("/v1/qa/agreement", response_model=KappaReport, tags=["quality"])
+    def agreement(svc: Svc, _key: Lead) -> KappaReport:
+        """Cohen's kappa between first reviews and blind QA second reviews, per reviewer and category."""
+        return svc.workflow.agreement()
+
+    @app.get("/v1/kpis", tags=["quality"])
+    def kpis(svc: Svc, _key: Lead) -> dict[str, Any]:
+        """Automation rate, appeal overturn rate, time to decision, SLA attainment."""
+        return svc.workflow.kpis()
+
+    @app.get("/v1/labels", tags=["quality"])
+    def labels(svc: Svc, _key: Lead) -> list[dict[str, Any]]:
+        """Reviewer decisions as labelled data (the shared dataset JSONL row format)."""
+        return list(svc.workflow.labelled_rows())
+
+    @app.get("/v1/statements", tags=["transparency"])
+    def statements(
+        svc: Svc,
+        _key: Reporter,
+        since: datetime | None = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 100,
+    ) -> dict[str, Any]:
+        """Statements of reasons, in the body shape of the DSA Transparency Database's multiple endpoint
+        (``{"statements": [...]}``, at most 100 per call)."""
+        found = svc.workflow.statements(since=since, limit=limit)
+        return {"statements": [st.model_dump(exclude_none=True) for st in found]}
+
     @app.get("/v1/audit", response_model=list[AuditEntry], tags=["audit"])
     def audit(
         svc: Svc,
+        _key: Auditor,
         subject_type: str | None = None,
         subject_id: str | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> list[AuditEntry]:
         return svc.store.audit_log(subject_type=subject_type, subject_id=subject_id, limit=limit)
+
+    # --- administration ------------------------------------------------------------------------------
+
+    @app.post("/v1/keys", response_model=KeyCreated, status_code=201, tags=["admin"])
+    def create_key(body: KeyRequest, svc: Svc, key: Admin) -> KeyCreated:
+        unknown = set(body.queues) - set(svc.workflow.queue_ids())
+        if unknown:
+            raise InputError(f"unknown queues: {', '.join(sorted(unknown))}")
+        created, token = svc.keys.create(
+            name=body.name, role=body.role, queues=body.queues, created_by=key.name
+        )
+        return KeyCreated(key=created, token=token)
+
+    @app.get("/v1/keys", response_model=list[ApiKey], tags=["admin"])
+    def list_keys(svc: Svc, _key: Admin) -> list[ApiKey]:
+        return svc.keys.list()
+
+    @app.delete("/v1/keys/{key_id}", status_code=204, tags=["admin"])
+    def revoke_key(key_id: str, svc: Svc, key: Admin) -> None:
+        svc.keys.revoke(key_id, by=key.name)
+
+    @app.get("/v1/sinks/events", response_model=list[OutboxEvent], tags=["admin"])
+    def sink_events(
+        svc: Svc,
+        _key: Admin,
+        status: Literal["pending", "delivered", "dead"] | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[OutboxEvent]:
+        return svc.outbox.events(status=status, limit=limit)
+
+    @app.post("/v1/sinks/events/{event_id}/redeliver", status_code=204, tags=["admin"])
+    def redeliver(event_id: int, svc: Svc, _key: Admin) -> None:
+        svc.outbox.redeliver(event_id)
 
     @app.get("/healthz", tags=["ops"])
     def healthz(svc: Svc) -> dict[str, Any]:
@@ -270,10 +642,15 @@ def create_app(service: Service) -> FastAPI:
             "detectors": svc.engine.detector_names,
             "database": svc.store.dialect,
             "decisions": decisions,
+            "auth": svc.settings.auth,
         }
 
     @app.get("/metrics", tags=["ops"])
     def metrics(svc: Svc) -> Response:
+        svc.refresh_gauges()
         return Response(generate_latest(svc.registry), media_type=CONTENT_TYPE_LATEST)
 
+    from watchkeeper.service.console import mount_console
+
+    mount_console(app)
     return app
