@@ -103,7 +103,7 @@ def test_real_http_delivery_to_a_local_receiver(db_url: str) -> None:
     got: list[tuple[dict[str, str], bytes]] = []
 
     class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["content-length"]))
             got.append(({k.lower(): v for k, v in self.headers.items()}, body))
             self.send_response(204)

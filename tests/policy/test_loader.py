@@ -176,3 +176,37 @@ def test_band_lookup_and_defaults(pack) -> None:  # type: ignore[no-untyped-def]
     assert hate.band_for(0.1) is None
     assert pack.on_error(hate) == (Action.ESCALATE_TO_REVIEW,)
     assert pack.on_error(pack.category("sexual_minors")) == (Action.ESCALATE_TO_REVIEW, Action.LIMIT_REACH)
+
+
+def test_review_enforcement_and_statement_sections_are_validated(pack_copy: Path) -> None:
+    manifest = pack_copy / "pack.yaml"
+    original = manifest.read_text(encoding="utf-8")
+    # shape errors first (as for every section): bad enum value, out-of-range number
+    text = original.replace("    spam: STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", "    spam: STATEMENT_CATEGORY_SPAM")
+    manifest.write_text(text.replace("  suspend_at: 3", "  suspend_at: 0"), encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        load_pack(pack_copy)
+    report = str(info.value)
+    assert "statements.category_map.spam" in report and "enforcement.suspend_at" in report
+    # then references between the manifest and the categories
+    text = original.replace("categories: [self_harm], sla_minutes: 60}", "categories: [self_harn], sla_minutes: 60}")
+    text = text.replace("- {id: live, title: LIVE streams,", "- {id: self-harm, title: LIVE streams,")
+    text = text.replace("    spam: STATEMENT_CATEGORY_SCOPE", "    spamm: STATEMENT_CATEGORY_SCOPE")
+    manifest.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        load_pack(pack_copy)
+    report = str(info.value)
+    assert "review queue 'self-harm' names unknown category 'self_harn'" in report
+    assert "did you mean 'self_harm'?" in report
+    assert "review queue id 'self-harm' is used twice" in report
+    assert "statements.category_map names unknown category 'spamm'" in report
+    lines = [i.line for i in info.value.issues]
+    assert all(isinstance(n, int) and n > 1 for n in lines), lines
+
+
+def test_default_pack_has_review_enforcement_and_statement_settings(pack) -> None:  # type: ignore[no-untyped-def]
+    m = pack.manifest
+    assert m.review.appeals_queue.id == "appeals" and 0 < m.review.qa_sample_rate < 1
+    assert m.enforcement.suspend_at == 3
+    assert set(m.statements.category_map) == set(pack.category_ids())
+    assert "DE" in m.statements.territorial_scope

@@ -108,7 +108,7 @@ def test_no_two_reviewers_ever_hold_the_same_case(store: Store, pack: PolicyPack
         try:
             while (c := wf.claim(Actor(name))) is not None:
                 mine.append(c.id)
-        except BaseException as exc:  # noqa: BLE001 - surfaced below
+        except BaseException as exc:
             errors.append(exc)
         got[name] = mine
 
@@ -229,7 +229,7 @@ def test_statements_of_reasons_follow_the_database_format(store: Store, pack: Po
         it = item(n, language="de", kind="video", metadata={"created_at": "2026-11-01T10:00:00Z"})
         wf.record(it, decision_for(it, pack, (Action.REMOVE,)))
     it = item(9, author="u2", metadata={"source": "trusted_flagger"})
-    stored, _ = wf.record(it, decision_for(it, pack, (Action.ESCALATE_TO_REVIEW,), score=0.6))
+    wf.record(it, decision_for(it, pack, (Action.ESCALATE_TO_REVIEW,), score=0.6))
     c = wf.claim(Actor("rev"))
     assert c is not None
     wf.decide(c.id, Actor("rev"), action=Action.LIMIT_REACH, category="hate")

@@ -207,6 +207,8 @@ def test_without_the_evasion_category_the_gullible_judge_would_flip_it(pack_copy
     """Control for the table above: it fails if the protection is removed."""
     (pack_copy / "categories" / "moderation_evasion.yaml").unlink()
     text = (pack_copy / "pack.yaml").read_text().replace("manipulation_category: moderation_evasion", "manipulation_category: null")
+    # the pack names the category in a review queue and the statements map too: the loader insists
+    text = text.replace(", moderation_evasion]", "]").replace("    moderation_evasion: STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE\n", "")
     (pack_copy / "pack.yaml").write_text(text)
     weak = load_pack(pack_copy)
     d = engine_with(weak, ScriptedBackend(gullible)).moderate_text(f"{UNCERTAIN_HATE}. {ATTACKS[0]}")
