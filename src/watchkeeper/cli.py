@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -532,28 +533,54 @@ def serve(
     ] = None,
     policy: PolicyOpt = None,
     detector: DetectorsOpt = None,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=64, help="Worker processes (each with its own engine; use the core count)."),
+    ] = 1,
 ) -> None:
-    """Run the HTTP API (OpenAPI docs at /docs; OpenAI-compatible POST /v1/moderations)."""
+    """Run the HTTP API and the reviewer console (OpenAPI docs at /docs; OpenAI-compatible
+    POST /v1/moderations). Several workers share the database; claims and leases keep them apart."""
     import uvicorn
 
     from watchkeeper.review import Store
+    from watchkeeper.review.keys import KeyStore
     from watchkeeper.service import Service, create_app
 
+    if database_url:
+        os.environ["WATCHKEEPER_DATABASE_URL"] = database_url
+    if policy is not None:
+        os.environ["WATCHKEEPER_POLICY_DIR"] = str(policy)
+    if detector:
+        os.environ["WATCHKEEPER_DETECTORS"] = json.dumps(detector)
     settings = load_settings()
     engine = _engine(policy, detector)
-    store = Store.open(database_url or settings.database_url)
-    service = Service(engine, store, settings=settings)
+    store = Store.open(settings.database_url)  # migrations run once, here, before any worker starts
+    keys = KeyStore(store).list()
     err.print(
-        f"serving {engine.policy.name} {engine.policy.version} on http://{host}:{port} ({store.dialect}); "
-        f"reviewer console at /console, API docs at /docs"
+        f"serving {engine.policy.name} {engine.policy.version} on http://{host}:{port} ({store.dialect}, "
+        f"{workers} worker process{'es' if workers > 1 else ''}); console at /console, API docs at /docs"
     )
-    if settings.auth and not service.keys.list():
+    if settings.auth and not keys:
         err.print(
             "[yellow]no API keys yet: every request will get 401. Create one with "
             "`watchkeeper keys create --name ops --role admin`[/yellow]"
         )
     if not settings.auth:
         err.print("[yellow]auth is off (WATCHKEEPER_AUTH=false): every caller is an anonymous admin[/yellow]")
+    if workers > 1:
+        # each process has its own engine; split the cores between their encoders
+        os.environ.setdefault("WATCHKEEPER_ENCODER_THREADS", str(max(1, (os.cpu_count() or 2) // workers)))
+        store.close()
+        uvicorn.run(
+            "watchkeeper.service.app:app_from_settings",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+        return
+    service = Service(engine, store, settings=settings)
     try:
         uvicorn.run(create_app(service), host=host, port=port, log_level="warning")
     finally:

@@ -135,3 +135,27 @@ def test_streamed_body_without_length_is_cut_off(client: TestClient) -> None:
     r = client.post("/v1/moderate", content=chunks(), headers={"content-type": "application/json"})
     assert r.status_code == 413 and "over 20000 bytes" in r.json()["detail"]
     assert client.get("/healthz").json()["decisions"] == 0  # nothing was decided or stored
+
+
+def test_concurrent_retries_of_one_item_decide_and_enforce_once(db_url: str, rules_engine: Engine) -> None:
+    import threading
+
+    store = Store.open(db_url)
+    service = Service(rules_engine, store, settings=load_settings(auth=False))
+    item = Item(id="dup", text="I will kill you", author_id="u1")
+    got: list[tuple[int, bool]] = []
+
+    def go() -> None:
+        stored, created = service.moderate(item, "test")
+        got.append((stored.id, created))
+
+    threads = [threading.Thread(target=go) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({i for i, _ in got}) == 1 and sum(c for _, c in got) == 1
+    assert [e.action.value for e in service.workflow.enforcement(got[0][0])] == ["remove"]
+    assert service.workflow.active_strikes("u1") == 1
+    service.close()
+    store.close()

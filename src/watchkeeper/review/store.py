@@ -4,7 +4,7 @@ The schema is created and upgraded by Alembic migrations (``Store.migrate``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,26 +129,60 @@ class Store:
 
         ``then(session, row, item, decision)`` runs inside the same transaction for a new decision only
         (enforcement, strikes, review cases, outbox events): all of it is stored, or none."""
+        return self.record_decisions([(item, decision)], actor=actor, then=then)[0]
+
+    def record_decisions(
+        self,
+        pairs: Sequence[tuple[Item, Decision]],
+        *,
+        actor: str = "engine",
+        then: DecisionHook | None = None,
+    ) -> list[tuple[StoredDecision, bool]]:
+        """:meth:`record_decision` for many items in one transaction (one commit for a whole batch). If
+        any of them is already stored (a concurrent retry), each is recorded in its own transaction
+        instead, so every item still gets its own answer."""
+        if len(pairs) > 1:
+            try:
+                return self._record(pairs, actor, then)
+            except IntegrityError:
+                pass
+        out: list[tuple[StoredDecision, bool]] = []
+        for item, decision in pairs:
+            try:
+                out += self._record([(item, decision)], actor, then)
+            except IntegrityError:
+                existing = self.find_decision(item.id, decision.content_hash)
+                if existing is None:  # pragma: no cover - the unique constraint said it exists
+                    raise
+                out.append((existing, False))
+        return out
+
+    def _record(
+        self, pairs: Sequence[tuple[Item, Decision]], actor: str, then: DecisionHook | None
+    ) -> list[tuple[StoredDecision, bool]]:
         now = datetime.now(UTC)
-        row = DecisionRow(
-            item_id=item.id,
-            content_hash=decision.content_hash,
-            kind=item.kind.value,
-            surface=item.surface.value,
-            author_id=item.author_id,
-            policy_name=decision.policy_name,
-            policy_version=decision.policy_version,
-            primary_action=decision.primary_action.value,
-            flagged=decision.flagged,
-            automated=decision.automated,
-            decision=decision.model_dump(mode="json"),
-            item=item.model_dump(mode="json"),
-            created_at=now,
-        )
-        try:
-            with self._session() as s:
-                s.add(row)
-                s.flush()
+        rows = [
+            DecisionRow(
+                item_id=item.id,
+                content_hash=decision.content_hash,
+                kind=item.kind.value,
+                surface=item.surface.value,
+                author_id=item.author_id,
+                policy_name=decision.policy_name,
+                policy_version=decision.policy_version,
+                primary_action=decision.primary_action.value,
+                flagged=decision.flagged,
+                automated=decision.automated,
+                decision=decision.model_dump(mode="json"),
+                item=item.model_dump(mode="json"),
+                created_at=now,
+            )
+            for item, decision in pairs
+        ]
+        with self._session() as s:
+            s.add_all(rows)
+            s.flush()
+            for row, (item, decision) in zip(rows, pairs, strict=True):
                 s.add(
                     AuditRow(
                         at=now,
@@ -167,12 +201,23 @@ class Store:
                 )
                 if then is not None:
                     then(s, row, item, decision)
-        except IntegrityError:
-            existing = self.find_decision(item.id, decision.content_hash)
-            if existing is None:  # pragma: no cover - the unique constraint said it exists
-                raise
-            return existing, False
-        return self._stored(row), True
+        return [
+            (StoredDecision(id=row.id, item=item, decision=decision, created_at=now), True)
+            for row, (item, decision) in zip(rows, pairs, strict=True)
+        ]
+
+    def find_decisions(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], StoredDecision]:
+        """Stored decisions for many (item id, content hash) pairs, in one query."""
+        if not keys:
+            return {}
+        wanted = set(keys)
+        with self._session() as s:
+            rows = s.scalars(select(DecisionRow).where(DecisionRow.item_id.in_({k[0] for k in keys})))
+            return {
+                (r.item_id, r.content_hash): self._stored(r)
+                for r in rows
+                if (r.item_id, r.content_hash) in wanted
+            }
 
     def find_decision(self, item_id: str, content_hash: str) -> StoredDecision | None:
         with self._session() as s:

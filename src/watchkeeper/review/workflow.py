@@ -259,10 +259,29 @@ class Workflow:
         a replay of the same item and content returns the stored decision and does nothing else."""
         return self.store.record_decision(item, decision, then=self._on_decision)
 
+    def record_many(self, pairs: Sequence[tuple[Item, Decision]]) -> list[tuple[StoredDecision, bool]]:
+        """:meth:`record` for a batch, in one transaction."""
+        return self.store.record_decisions(pairs, then=self._on_decision)
+
+    def strike_counts(self, author_ids: Iterable[str], *, now: datetime | None = None) -> dict[str, int]:
+        """Active strikes of many authors in one query (authors without strikes are absent)."""
+        ids = sorted(set(author_ids))
+        if not ids:
+            return {}
+        now = now or datetime.now(UTC)
+        q = (
+            select(StrikeRow.author_id, func.count())
+            .where(StrikeRow.author_id.in_(ids), StrikeRow.voided_at.is_(None), StrikeRow.expires_at > now)
+            .group_by(StrikeRow.author_id)
+        )
+        with self.store.transaction() as s:
+            return {str(a): int(n) for a, n in s.execute(q).all()}
+
     def _on_decision(self, s: Session, row: DecisionRow, item: Item, decision: Decision) -> None:
         now = row.created_at
         category, _, _ = top_category(decision)
-        self._enforce(s, row, item, decision.actions, category, "automated", MACHINE, now)
+        if enforceable(decision.actions):  # a new decision has nothing in effect yet
+            self._enforce(s, row, item, decision.actions, category, "automated", MACHINE, now, fresh=True)
         plan = case_plan(self.policy, item, decision)
         if plan is not None:
             self._open_case(s, row.id, plan, "review", now)
@@ -294,10 +313,13 @@ class Workflow:
         step: Step,
         actor: Actor,
         now: datetime,
+        *,
+        fresh: bool = False,
     ) -> tuple[list[EnforcementRow], list[EnforcementRow]]:
         """Bring the decision's enforcement to ``wanted``: apply what is missing, reverse what is no longer
-        wanted (voiding the strikes that came with it), give a strike and suspend on the strike limit."""
-        active = self._active(s, drow.id)
+        wanted (voiding the strikes that came with it), give a strike and suspend on the strike limit.
+        ``fresh``: the decision was just stored, so nothing is in effect yet (saves a query)."""
+        active = {} if fresh else self._active(s, drow.id)
         to_apply, to_reverse = reconcile(active, wanted)
         person = step in ("review", "appeal")
         automated_detection = str(item.metadata.get("source", "")).lower() in ("", "automated", "none")

@@ -11,12 +11,15 @@ role (:mod:`watchkeeper.service.auth`). Domain errors map to HTTP in one place; 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
 import time
 import uuid
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -32,6 +35,7 @@ from prometheus_client import (
     generate_latest,
 )
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.act.sinks import Dispatcher, SinkTarget
 from watchkeeper.engine import Engine
@@ -76,21 +80,31 @@ class ModerateResponse(BaseModel):
     decision: Decision
 
 
-class _Batcher:
-    """Micro-batching: concurrent requests are decided together with ``Engine.moderate_many`` (one
-    encoder call for the batch instead of one per item), by one thread that owns the engine. A batch
-    closes at ``max_batch`` items or ``max_wait_s`` after its first item."""
+Outcome = tuple[StoredDecision, bool]
 
-    def __init__(self, engine: Engine, *, max_batch: int = 64, max_wait_s: float = 0.005) -> None:
-        self.engine = engine
+
+class _Batcher:
+    """Micro-batching: concurrent requests are handled together by one thread that owns the engine — one
+    query for replays, one for authors' strikes, one ``Engine.moderate_many`` call (one encoder pass)
+    and one database transaction for the whole batch. A batch closes at ``max_batch`` items or
+    ``max_wait_s`` after its first item."""
+
+    def __init__(
+        self,
+        process: Callable[[list[Item]], list[Outcome]],
+        *,
+        max_batch: int = 64,
+        max_wait_s: float = 0.005,
+    ) -> None:
+        self.process = process
         self.max_batch = max_batch
         self.max_wait_s = max_wait_s
-        self._q: queue.Queue[tuple[Item, Future[Decision]] | None] = queue.Queue()
+        self._q: queue.Queue[tuple[Item, Future[Outcome]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="wk-batcher", daemon=True)
         self._thread.start()
 
-    def submit(self, item: Item) -> Future[Decision]:
-        fut: Future[Decision] = Future()
+    def submit(self, item: Item) -> Future[Outcome]:
+        fut: Future[Outcome] = Future()
         self._q.put((item, fut))
         return fut
 
@@ -116,13 +130,13 @@ class _Batcher:
                     break
                 batch.append(nxt)
             try:
-                decisions = self.engine.moderate_many([item for item, _ in batch])
+                outcomes = self.process([item for item, _ in batch])
             except Exception as exc:  # every waiting request gets the error, none hangs
                 for _, fut in batch:
                     fut.set_exception(exc)
                 continue
-            for (_, fut), decision in zip(batch, decisions, strict=True):
-                fut.set_result(decision)
+            for (_, fut), outcome in zip(batch, outcomes, strict=True):
+                fut.set_result(outcome)
 
 
 class Service:
@@ -146,8 +160,8 @@ class Service:
         self.store = store
         self.max_request_bytes = max_request_bytes or self.settings.max_request_bytes
         self.decide_timeout_s = decide_timeout_s
-        self._batcher = _Batcher(engine, max_batch=max_batch)
         self.workflow = Workflow(store, engine.policy, sinks=[s.name for s in self.settings.sinks])
+        self._batcher = _Batcher(self._process, max_batch=max_batch)
         self.keys = KeyStore(store)
         self.jobs = JobStore(store)
         self.outbox = Outbox(store)
@@ -201,24 +215,59 @@ class Service:
             "watchkeeper_automation_rate", "Share of decisions no person reviewed", registry=self.registry
         )
 
-    def _with_strikes(self, item: Item) -> Item:
-        """The author's active strikes, for repeat-offender rules (unless the caller sent a count)."""
-        if not item.author_id or "author_strikes" in item.metadata:
-            return item
-        strikes = self.workflow.active_strikes(item.author_id)
-        return item.model_copy(update={"metadata": {**item.metadata, "author_strikes": strikes}})
+    def _process(self, items: list[Item]) -> list[Outcome]:
+        """One batch: stored decisions answer replays; the rest get their authors' active strikes (for the
+        policy's repeat-offender rules, unless the caller sent a count), are decided together and
+        stored together with their enforcement, cases and sink events."""
+        stored = self.workflow.store.find_decisions([(i.id, i.content_hash()) for i in items])
+        fresh: dict[tuple[str, str], Item] = {}
+        for item in items:
+            key = (item.id, item.content_hash())
+            if key not in stored:
+                fresh.setdefault(key, item)  # the same item twice in one batch is decided once
+        counts = self.workflow.strike_counts(
+            i.author_id for i in fresh.values() if i.author_id and "author_strikes" not in i.metadata
+        )
+        todo = [
+            i
+            if not i.author_id or "author_strikes" in i.metadata
+            else i.model_copy(
+                update={"metadata": {**i.metadata, "author_strikes": counts.get(i.author_id, 0)}}
+            )
+            for i in fresh.values()
+        ]
+        decisions = self.engine.moderate_many(todo) if todo else []
+        recorded = self.workflow.record_many(list(zip(todo, decisions, strict=True))) if todo else []
+        made = dict(zip(fresh, recorded, strict=True))
+        out: list[Outcome] = []
+        answered: set[tuple[str, str]] = set()
+        for item in items:
+            key = (item.id, item.content_hash())
+            if key in stored:
+                out.append((stored[key], False))
+            elif key in answered:  # a second copy within the batch gets the first one's decision
+                out.append((made[key][0], False))
+            else:
+                answered.add(key)
+                out.append(made[key])
+        return out
 
     def moderate(self, item: Item, route: str) -> tuple[StoredDecision, bool]:
-        existing = self.store.find_decision(item.id, item.content_hash())
-        if existing is not None:
-            self.replays.inc()
-            return existing, False
         start = time.perf_counter()
-        item = self._with_strikes(item)
-        decision = self._batcher.submit(item).result(timeout=self.decide_timeout_s)
-        stored, created = self.workflow.record(item, decision)
-        self.latency.labels(route).observe(time.perf_counter() - start)
+        outcome = self._batcher.submit(item).result(timeout=self.decide_timeout_s)
+        return self._count(outcome, route, start)
+
+    async def moderate_async(self, item: Item, route: str) -> tuple[StoredDecision, bool]:
+        start = time.perf_counter()
+        fut = asyncio.wrap_future(self._batcher.submit(item))
+        outcome = await asyncio.wait_for(fut, timeout=self.decide_timeout_s)
+        return self._count(outcome, route, start)
+
+    def _count(self, outcome: Outcome, route: str, start: float) -> Outcome:
+        stored, created = outcome
         if created:
+            self.latency.labels(route).observe(time.perf_counter() - start)
+            decision = stored.decision
             self.decisions.labels(decision.primary_action.value, str(decision.automated).lower()).inc()
         else:
             self.replays.inc()
@@ -283,6 +332,8 @@ class Service:
             self.automation.set(kpis["automation_rate"])
 
     def close(self) -> None:
+        if self._stop.is_set():
+            return
         self._stop.set()
         for t in self._workers:
             if t.is_alive():
@@ -339,7 +390,7 @@ class _BodyLimit:
         await self.app(scope, limited_receive, guarded_send)
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:
     svc: Service = request.app.state.service
     return svc
 
@@ -393,8 +444,18 @@ class KeyCreated(BaseModel):
 _STATUS = {NotFoundError: 404, ConflictError: 409, AccessDeniedError: 403, InputError: 422}
 
 
-def create_app(service: Service) -> FastAPI:
+def create_app(service: Service, *, close_on_shutdown: bool = False) -> FastAPI:
+    """The ASGI app over ``service``. ``close_on_shutdown``: stop its threads when the server stops
+    (for servers that built the service themselves, like :func:`app_from_settings`)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if close_on_shutdown:
+            service.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Watchkeeper",
         version="0.2.0",
         description="Trust & safety engine: written policy in, explained moderation decisions out; "
@@ -415,7 +476,7 @@ def create_app(service: Service) -> FastAPI:
         tags=["moderation"],
         responses={202: {"model": JobAccepted, "description": "slow media: decided in the background"}},
     )
-    def moderate(
+    async def moderate(
         item: Item,
         svc: Svc,
         key: Moderator,
@@ -428,12 +489,15 @@ def create_app(service: Service) -> FastAPI:
         if svc.is_async(item, mode):
             if callback_url and svc.settings.callback_secret is None:
                 raise InputError("callback_url needs WATCHKEEPER_CALLBACK_SECRET set on the server")
-            job, created = svc.jobs.submit(item, callback_url=callback_url, submitted_by=key.name)
+            job, created = await run_in_threadpool(
+                svc.jobs.submit, item, callback_url=callback_url, submitted_by=key.name
+            )
             response.status_code = 202
             return JobAccepted(
                 job_id=job.id, status=job.status, status_url=f"/v1/jobs/{job.id}", created=created
             )
-        stored, created = svc.moderate(item, "moderate")
+        # the event loop waits on the batch without holding a worker thread
+        stored, created = await svc.moderate_async(item, "moderate")
         response.status_code = 201 if created else 200
         return ModerateResponse(decision_id=stored.id, created=created, decision=stored.decision)
 
@@ -654,3 +718,12 @@ def create_app(service: Service) -> FastAPI:
 
     mount_console(app)
     return app
+
+
+def app_from_settings() -> FastAPI:
+    """App factory for multi-process serving (``watchkeeper serve --workers N``): each worker process
+    builds its own engine and service from the environment; the schema was migrated by the parent."""
+    settings = load_settings()
+    engine = Engine.load(settings.policy_dir, detectors=settings.detectors or None)
+    store = Store(settings.database_url)
+    return create_app(Service(engine, store, settings=settings), close_on_shutdown=True)

@@ -5,7 +5,7 @@ an anonymous admin — and is recorded as such."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -28,6 +28,7 @@ _ANONYMOUS = ApiKey(
 
 
 def principal(request: Request) -> ApiKey:
+    """The caller's key. Keys are cached for a few seconds, so this rarely touches the database."""
     service = request.app.state.service
     if not service.settings.auth:
         return _ANONYMOUS
@@ -43,11 +44,16 @@ def principal(request: Request) -> ApiKey:
     return key
 
 
-Principal = Annotated[ApiKey, Depends(principal)]
+async def _principal(request: Request) -> ApiKey:
+    # async so FastAPI runs it on the event loop instead of a worker thread (the lookup is cached)
+    return principal(request)
 
 
-def require(permission: str) -> Callable[[ApiKey], ApiKey]:
-    def check(key: Principal) -> ApiKey:
+Principal = Annotated[ApiKey, Depends(_principal)]
+
+
+def require(permission: str) -> Callable[[ApiKey], Awaitable[ApiKey]]:
+    async def check(key: Principal) -> ApiKey:
         if not key.can(permission):
             raise HTTPException(403, f"role {key.role!r} may not {permission}")
         return key
