@@ -480,10 +480,9 @@ def create_app(service: Service, *, close_on_shutdown: bool = False) -> FastAPI:
         item: Item,
         svc: Svc,
         key: Moderator,
-        response: Response,
         callback_url: Annotated[str | None, Query(pattern=r"^https?://", max_length=2000)] = None,
         mode: Annotated[Literal["auto", "sync", "async"], Query()] = "auto",
-    ) -> ModerateResponse | JobAccepted:
+    ) -> Response:
         """Decide one item (idempotent by item id + content). Video, images and LIVE segments (setting
         ``async_kinds``) become a job: 202 with a status URL, and a signed callback when done."""
         if svc.is_async(item, mode):
@@ -492,14 +491,17 @@ def create_app(service: Service, *, close_on_shutdown: bool = False) -> FastAPI:
             job, created = await run_in_threadpool(
                 svc.jobs.submit, item, callback_url=callback_url, submitted_by=key.name
             )
-            response.status_code = 202
-            return JobAccepted(
+            accepted = JobAccepted(
                 job_id=job.id, status=job.status, status_url=f"/v1/jobs/{job.id}", created=created
             )
+            return Response(accepted.model_dump_json(), status_code=202, media_type="application/json")
         # the event loop waits on the batch without holding a worker thread
         stored, created = await svc.moderate_async(item, "moderate")
-        response.status_code = 201 if created else 200
-        return ModerateResponse(decision_id=stored.id, created=created, decision=stored.decision)
+        body = ModerateResponse(decision_id=stored.id, created=created, decision=stored.decision)
+        # serialised once by pydantic (the hot path skips FastAPI's re-validation of the response)
+        return Response(
+            body.model_dump_json(), status_code=201 if created else 200, media_type="application/json"
+        )
 
     @app.get("/v1/jobs/{job_id}", response_model=Job, tags=["moderation"])
     def get_job(job_id: str, svc: Svc, _key: Reader) -> Job:
