@@ -9,7 +9,7 @@ listing every problem with file:line; these models only describe shapes and loca
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -327,24 +327,6 @@ class EnforcementSpec(_Model):
     suspension_days: int | None = Field(default=30, ge=1)  # None: indefinite
 
 
-#: the DSA Transparency Database's statement categories (API ``category`` values)
-DSA_CATEGORIES = (
-    "STATEMENT_CATEGORY_ANIMAL_WELFARE",
-    "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
-    "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
-    "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-    "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR",
-    "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT",
-    "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
-    "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
-    "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
-    "STATEMENT_CATEGORY_SELF_HARM",
-    "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
-    "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS_OR_SERVICES",
-    "STATEMENT_CATEGORY_VIOLENCE",
-)
-
 _DSA_CATEGORY = Literal[
     "STATEMENT_CATEGORY_ANIMAL_WELFARE",
     "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
@@ -361,6 +343,8 @@ _DSA_CATEGORY = Literal[
     "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS_OR_SERVICES",
     "STATEMENT_CATEGORY_VIOLENCE",
 ]
+#: the DSA Transparency Database's statement categories (API ``category`` values)
+DSA_CATEGORIES: tuple[str, ...] = get_args(_DSA_CATEGORY)
 
 
 class StatementsSpec(_Model):

@@ -55,6 +55,19 @@ class ApiKey(BaseModel):
         return "person" if self.role in ("reviewer", "lead") else "key"
 
 
+def _audit(actor: str, action: str, key_id: str, now: datetime, **details: object) -> AuditRow:
+    """Key changes by the CLI are the operator's machine; through the API, an admin key's."""
+    return AuditRow(
+        at=now,
+        actor=actor,
+        actor_kind="machine" if actor == "cli" else "key",
+        action=action,
+        subject_type="api_key",
+        subject_id=key_id,
+        details=details,
+    )
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -91,15 +104,7 @@ class KeyStore:
         with self.store.transaction() as s:
             s.add(row)
             s.add(
-                AuditRow(
-                    at=now,
-                    actor=created_by,
-                    actor_kind="key" if created_by != "cli" else "machine",
-                    action="key.create",
-                    subject_type="api_key",
-                    subject_id=key_id,
-                    details={"name": row.name, "role": role, "queues": list(queues)},
-                )
+                _audit(created_by, "key.create", key_id, now, name=row.name, role=role, queues=list(queues))
             )
         return self._key(row), f"wk_{key_id}_{secret}"
 
@@ -160,16 +165,6 @@ class KeyStore:
             )
             if done.rowcount != 1:  # type: ignore[attr-defined]
                 raise NotFoundError(f"no live key {key_id!r}")
-            s.add(
-                AuditRow(
-                    at=now,
-                    actor=by,
-                    actor_kind="key" if by != "cli" else "machine",
-                    action="key.revoke",
-                    subject_type="api_key",
-                    subject_id=key_id,
-                    details={},
-                )
-            )
+            s.add(_audit(by, "key.revoke", key_id, now))
         with self._lock:
             self._cache.clear()

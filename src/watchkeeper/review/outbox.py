@@ -13,7 +13,24 @@ from sqlalchemy import and_, func, or_, select, update
 from watchkeeper.review.store import Store
 from watchkeeper.review.tables import OutboxRow
 
-__all__ = ["Outbox", "OutboxEvent"]
+__all__ = ["Outbox", "OutboxEvent", "pending_row"]
+
+
+def pending_row(
+    *, sink: str, event: str, key: str, payload: dict[str, Any], now: datetime, url: str | None = None
+) -> OutboxRow:
+    """A new event for ``sink``, due now (add it in the transaction that caused it)."""
+    return OutboxRow(
+        sink=sink,
+        url=url,
+        event=event,
+        idempotency_key=key,
+        payload=payload,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
 
 
 class OutboxEvent(BaseModel):
@@ -47,19 +64,7 @@ class Outbox:
                 select(OutboxRow.id).where(OutboxRow.sink == sink, OutboxRow.idempotency_key == key)
             )
             if exists is None:
-                s.add(
-                    OutboxRow(
-                        sink=sink,
-                        url=url,
-                        event=event,
-                        idempotency_key=key,
-                        payload=payload,
-                        status="pending",
-                        attempts=0,
-                        next_attempt_at=now,
-                        created_at=now,
-                    )
-                )
+                s.add(pending_row(sink=sink, event=event, key=key, payload=payload, now=now, url=url))
 
     def lease(
         self, *, limit: int = 20, lease_s: float = 60.0, now: datetime | None = None

@@ -41,6 +41,7 @@ from watchkeeper.act.plan import (
 from watchkeeper.act.statements import StatementOfReasons, build_statement
 from watchkeeper.errors import AccessDeniedError, ConflictError, InputError, NotFoundError
 from watchkeeper.policy import PolicyPack
+from watchkeeper.review.outbox import pending_row
 from watchkeeper.review.store import ActorKind, Store, StoredDecision
 from watchkeeper.review.tables import (
     AppealRow,
@@ -48,7 +49,6 @@ from watchkeeper.review.tables import (
     CaseRow,
     DecisionRow,
     EnforcementRow,
-    OutboxRow,
     ReviewRow,
     StrikeRow,
 )
@@ -476,18 +476,7 @@ class Workflow:
 
     def _emit(self, s: Session, event: str, key: str, payload: dict[str, Any], now: datetime) -> None:
         for sink in self.sinks:
-            s.add(
-                OutboxRow(
-                    sink=sink,
-                    event=event,
-                    idempotency_key=key,
-                    payload=payload,
-                    status="pending",
-                    attempts=0,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-            )
+            s.add(pending_row(sink=sink, event=event, key=key, payload=payload, now=now))
 
     def _open_case(
         self,
