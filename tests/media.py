@@ -1,0 +1,91 @@
+"""Test media made by the tests themselves (PyAV + NumPy + Pillow): no downloads."""
+
+from __future__ import annotations
+
+import fractions
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+COLORS = [(200, 30, 30), (30, 160, 60), (40, 60, 200), (220, 200, 40), (120, 40, 160)]
+
+
+def scene_frame(i: int, scene: int, width: int, height: int) -> npt.NDArray[np.uint8]:
+    img = np.zeros((height, width, 3), np.uint8)
+    img[...] = COLORS[scene % len(COLORS)]
+    x = (i * 7) % max(1, width - width // 8)
+    img[height // 6 : height // 3, x : x + width // 16] = 255  # something moving
+    return img
+
+
+def make_video(
+    path: Path,
+    *,
+    seconds: float = 6.0,
+    fps: int = 30,
+    width: int = 640,
+    height: int = 360,
+    scene_every_s: float | None = 2.0,
+    codec: str = "libx264",
+    audio: npt.NDArray[np.float32] | None = None,
+    sample_rate: int = 16000,
+    frames: list[npt.NDArray[np.uint8]] | None = None,
+    faststart: bool = False,
+) -> Path:
+    import av
+
+    out = av.open(str(path), "w", options={"movflags": "faststart"} if faststart else {})
+    v = out.add_stream(codec, rate=fps)
+    v.width, v.height = width, height
+    v.pix_fmt = "yuv420p"
+    if codec == "libx264":
+        v.options = {"preset": "ultrafast"}
+    n = int(seconds * fps) if frames is None else len(frames)
+    for i in range(n):
+        img = frames[i] if frames is not None else scene_frame(
+            i, int(i / fps / scene_every_s) if scene_every_s else 0, width, height
+        )
+        for p in v.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+            out.mux(p)
+    for p in v.encode():
+        out.mux(p)
+    out.close()
+    if audio is not None:
+        _with_audio(path, audio, sample_rate, fps, faststart)
+    return path
+
+
+def _with_audio(path: Path, audio: npt.NDArray[np.float32], sample_rate: int, fps: int, faststart: bool) -> None:
+    """Remux the video with an AAC track (PyAV needs every stream declared before the first packet)."""
+    import av
+
+    src = av.open(str(path))
+    tmp = path.with_suffix(".tmp.mp4")
+    out = av.open(str(tmp), "w", options={"movflags": "faststart"} if faststart else {})
+    vin = src.streams.video[0]
+    vout = out.add_stream_from_template(vin)
+    aout = out.add_stream("aac", rate=sample_rate)
+    aout.layout = "mono"
+    for packet in src.demux(vin):
+        if packet.dts is None:
+            continue
+        packet.stream = vout
+        out.mux(packet)
+    for k in range(0, len(audio), 1024):
+        f = av.AudioFrame.from_ndarray(audio[None, k : k + 1024].astype(np.float32), format="fltp", layout="mono")
+        f.sample_rate = sample_rate
+        f.pts = k
+        f.time_base = fractions.Fraction(1, sample_rate)
+        for p in aout.encode(f):
+            out.mux(p)
+    for p in aout.encode():
+        out.mux(p)
+    out.close()
+    src.close()
+    tmp.replace(path)
+
+
+def tone(seconds: float, sample_rate: int = 16000, hz: float = 440.0) -> npt.NDArray[np.float32]:
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    return (0.3 * np.sin(2 * np.pi * hz * t)).astype(np.float32)
