@@ -11,9 +11,26 @@ import numpy.typing as npt
 COLORS = [(200, 30, 30), (30, 160, 60), (40, 60, 200), (220, 200, 40), (120, 40, 160)]
 
 
+_TEXTURES: dict[tuple[int, int, int], npt.NDArray[np.uint8]] = {}
+
+
+def texture(scene: int, width: int, height: int) -> npt.NDArray[np.uint8]:
+    """A scene's picture: smooth random blobs over the scene's colour (textured, like real footage, so
+    perceptual hashes have high quality), the same for every frame of the scene."""
+    key = (scene, width, height)
+    if key not in _TEXTURES:
+        rng = np.random.default_rng(1000 + scene)
+        small = rng.random((9, 16, 3))
+        from PIL import Image
+
+        blobs = np.asarray(Image.fromarray((small * 255).astype(np.uint8)).resize((width, height), Image.BICUBIC))
+        base = np.array(COLORS[scene % len(COLORS)], dtype=np.float32)
+        _TEXTURES[key] = np.clip(0.5 * base + 0.5 * blobs, 0, 255).astype(np.uint8)
+    return _TEXTURES[key]
+
+
 def scene_frame(i: int, scene: int, width: int, height: int) -> npt.NDArray[np.uint8]:
-    img = np.zeros((height, width, 3), np.uint8)
-    img[...] = COLORS[scene % len(COLORS)]
+    img = texture(scene, width, height).copy()
     x = (i * 7) % max(1, width - width // 8)
     img[height // 6 : height // 3, x : x + width // 16] = 255  # something moving
     return img

@@ -222,7 +222,8 @@ def moderate(
     policy: PolicyOpt = None,
     detector: DetectorsOpt = None,
 ) -> None:
-    """Moderate one text, or stream a JSONL file of items into a JSONL file of decisions."""
+    """Moderate one text, a video or image file (`watchkeeper moderate clip.mp4`: decision with a
+    timeline), or stream a JSONL file of items into a JSONL file of decisions."""
     if (text is None) == (input is None):
         raise _fail("give either a TEXT argument or --input FILE")
     settings = load_settings()
@@ -239,6 +240,11 @@ def moderate(
             err.print(f"{ok} decisions, {bad} error records, {secs:.1f}s ({rate:.0f} items/s){where}")
             return
         assert text is not None
+        from watchkeeper.extract.media import is_media_path
+
+        if is_media_path(text):
+            _moderate_media(engine, Path(text), surface, as_json)
+            return
         if len(text) > settings.max_text_chars:
             raise _fail(f"text is {len(text)} characters; the limit is {settings.max_text_chars}")
         decision = engine.moderate_text(text, surface=surface, kind=kind)
@@ -248,6 +254,67 @@ def moderate(
             _print_decision(decision, text)
     finally:
         engine.close()
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60):02d}:{seconds % 60:05.2f}"
+
+
+def timeline(decision: Decision) -> list[dict[str, Any]]:
+    """Every piece of time-coded evidence of the decision's non-clear verdicts, in time order."""
+    rows: list[dict[str, Any]] = []
+    for v in decision.verdicts:
+        if v.verdict is Verdict.CLEAR:
+            continue
+        for s in v.signals:
+            if not s.is_ok or s.score <= 0:
+                continue
+            for e in s.evidence:
+                if e.timecode_s is None and e.frame_index is None:
+                    continue
+                rows.append(
+                    {
+                        "t": e.timecode_s,
+                        "frame": e.frame_index,
+                        "category": v.category,
+                        "score": round(s.score, 3),
+                        "detector": s.detector,
+                        "what": e.excerpt or e.note or e.matched or "",
+                    }
+                )
+    return sorted(rows, key=lambda r: (r["t"] is None, r["t"] or 0.0, r["frame"] or 0))
+
+
+def _moderate_media(engine: Engine, path: Path, surface: Surface, as_json: bool) -> None:
+    from watchkeeper.extract.media import analyse_file
+    from watchkeeper.extract.video import MediaError
+
+    start = time.perf_counter()
+    try:
+        analysis = analyse_file(path, surface=surface)
+    except MediaError as exc:
+        raise _fail(f"{path}: refused: {exc}") from exc
+    t = time.perf_counter()
+    decision = engine.moderate(analysis.item)
+    timings = {**analysis.timings_s, "decide": time.perf_counter() - t, "total": time.perf_counter() - start}
+    rows = timeline(decision)
+    if as_json:
+        body = json.loads(decision.model_dump_json())
+        body["timeline"] = rows
+        body["media"] = analysis.item.metadata.get("media", {})
+        body["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
+        typer.echo(json.dumps(body, ensure_ascii=False))
+        return
+    _print_decision(decision, analysis.item.text)
+    media = analysis.item.metadata.get("media", {})
+    frames = analysis.item.metadata.get("frames", [])
+    desc = ", ".join(f"{k} {media[k]}" for k in ("video_codec", "width", "height", "fps") if k in media)
+    out.print(Text(f"{path.name}: {desc}; {len(frames)} frames sampled", style="dim"))
+    for r in rows:
+        when = _clock(r["t"]) if r["t"] is not None else "image"
+        frame = f" frame {r['frame']}" if r["frame"] is not None else ""
+        out.print(f"  at {when}{frame}: {r['category']} {r['score']:.2f} ({r['detector']}) {r['what']}")
+    out.print(Text("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()), style="dim"))
 
 
 @policy_app.command("check")
@@ -728,3 +795,84 @@ def detectors_cmd() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+banks_app = typer.Typer(help="Hash banks of known-bad media (PDQ). Banks are defined in the policy pack.")
+app.add_typer(banks_app, name="banks")
+
+
+def _bank_store(database_url: str | None, bank: str | None = None) -> Any:
+    from watchkeeper.review.banks import BankStore
+
+    if bank is not None:
+        pack = load_pack(load_settings().policy_dir)
+        if pack.bank(bank) is None:
+            known = ", ".join(b.name for b in pack.manifest.banks) or "none"
+            raise _fail(f"no bank {bank!r} in the policy pack (banks: {known})")
+    return BankStore(_store(database_url))
+
+
+@banks_app.command("list")
+def banks_list(database_url: DbOpt = None) -> None:
+    """The pack's banks, what a match does, and how many live hashes each holds."""
+    pack = load_pack(load_settings().policy_dir)
+    counts = _bank_store(database_url).counts()
+    table = Table("bank", "category", "score", "actions", "max distance", "hashes")
+    for b in pack.manifest.banks:
+        actions = ", ".join(a.value for a in b.actions) or "(bands)"
+        count = str(counts.get(b.name, 0))
+        table.add_row(b.name, b.category, f"{b.score:.2f}", actions, str(b.max_distance), count)
+    Console().print(table)
+
+
+@banks_app.command("add")
+def banks_add(
+    bank: str,
+    files: Annotated[list[Path], typer.Argument(help="Images or videos whose PDQ hashes to add.")],
+    note: Annotated[str | None, typer.Option(help="Why these are in the bank.")] = None,
+    database_url: DbOpt = None,
+) -> None:
+    """Hash media files (every sampled frame of a video) and add the hashes to a bank."""
+    from watchkeeper.extract.media import analyse_file
+    from watchkeeper.extract.video import MediaError
+
+    store = _bank_store(database_url, bank)
+    hashes: list[tuple[str, int | None]] = []
+    for f in files:
+        try:
+            item = analyse_file(f).item
+        except MediaError as exc:
+            raise _fail(f"{f}: {exc}") from exc
+        hashes += [(h["pdq"], h["quality"]) for h in item.metadata["media_hashes"] if h["quality"] >= 50]
+    added, already = store.add(bank, hashes, source="files", added_by="cli", note=note)
+    err.print(f"{bank}: {added} hashes added, {already} already there")
+
+
+@banks_app.command("remove")
+def banks_remove(bank: str, hashes: list[str], database_url: DbOpt = None) -> None:
+    """Take hashes out of a bank (kept as tombstones for the record)."""
+    n = _bank_store(database_url, bank).remove(bank, hashes, removed_by="cli")
+    err.print(f"{bank}: {n} removed")
+
+
+@banks_app.command("import")
+def banks_import(bank: str, file: Path, database_url: DbOpt = None) -> None:
+    """Import a ThreatExchange / HMA signal file (`pdq <hash>` or `<hash>[,quality]` lines)."""
+    store = _bank_store(database_url, bank)
+    with file.open(encoding="utf-8") as fh:
+        report = store.import_file(bank, fh, source=f"file:{file.name}", added_by="cli")
+    err.print(
+        f"{bank}: {report.added} added, {report.already} already there, {len(report.refused)} lines refused"
+    )
+    for line, why in report.refused[:20]:
+        err.print(f"  line {line}: {why}")
+
+
+@banks_app.command("export")
+def banks_export(
+    bank: str, out_file: Annotated[Path, typer.Option("--out")], database_url: DbOpt = None
+) -> None:
+    """Write a bank's live hashes in the ThreatExchange signal-file format (`pdq <hash>` lines)."""
+    with out_file.open("w", encoding="utf-8") as fh:
+        n = _bank_store(database_url, bank).export(bank, fh)
+    err.print(f"{bank}: {n} hashes -> {out_file}")

@@ -210,3 +210,19 @@ def test_default_pack_has_review_enforcement_and_statement_settings(pack) -> Non
     assert m.enforcement.suspend_at == 3
     assert set(m.statements.category_map) == set(pack.category_ids())
     assert "DE" in m.statements.territorial_scope
+
+
+def test_banks_are_validated(pack_copy: Path) -> None:
+    manifest = pack_copy / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    text = text.replace("category: scam_fraud, score: 0.9}", "category: scams, score: 0.9}")
+    text = text.replace("{name: known-ncii,", "{name: known-csam,")
+    text = text.replace("    when: {category: spam, min_score: 0.3, max_score: 0.4}",
+                        "    when: {category: spam, min_score: 0.3, max_score: 0.4, bank: nope}")  # fmt: skip
+    manifest.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        load_pack(pack_copy)
+    report = str(info.value)
+    assert "bank 'known-scam-creatives' names unknown category 'scams'" in report
+    assert "bank name 'known-csam' is used twice" in report
+    assert "rule 'spam-limit-reach-lower' names unknown bank 'nope'" in report

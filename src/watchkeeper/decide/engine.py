@@ -113,6 +113,10 @@ def _rule_matches(rule: PackRule, item: Item, scores: dict[str, float], signals:
         return False
     if w.detector is not None and not any(s.detector == w.detector and s.is_ok for s in signals):
         return False
+    if w.bank is not None and not any(
+        s.rule == f"bank:{w.bank}" and s.is_ok and s.score > 0 for s in signals
+    ):
+        return False
     if w.min_author_strikes is not None:
         strikes = item.metadata.get("author_strikes", 0)
         if not isinstance(strikes, int) or strikes < w.min_author_strikes:
@@ -163,7 +167,7 @@ def decide(policy: PolicyPack, item: Item, signals: list[Signal]) -> Decision:
     scores = {v.category: v.score for v in verdicts}
     shadow: list[FiredRule] = []
     live_pack: list[FiredRule] = []
-    for rule in policy.manifest.rules:
+    for rule in policy.decision_rules:
         if not _rule_matches(rule, item, scores, signals):
             continue
         fr = FiredRule(

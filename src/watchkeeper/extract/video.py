@@ -25,7 +25,17 @@ import numpy.typing as npt
 
 from watchkeeper.errors import InputError
 
-__all__ = ["Frame", "MediaError", "MediaLimits", "Probe", "VideoSample", "extract_audio", "probe", "sample"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Frame",
+    "MediaError",
+    "MediaLimits",
+    "Probe",
+    "VideoSample",
+    "extract_audio",
+    "probe",
+    "sample",
+]
 
 #: codecs that are still images, not video (a PNG or JPEG handed over as a video)
 _STILL_CODECS = frozenset({"png", "mjpeg", "bmp", "tiff", "webp", "gif", "jpeg2000", "apng", "qoi"})
@@ -62,6 +72,9 @@ class MediaLimits:
     probe_timeout_s: float = 5.0
     decode_timeout_s: float = 30.0
     audio_timeout_s: float = 30.0
+
+
+DEFAULT_LIMITS = MediaLimits()
 
 
 @dataclass(frozen=True)
@@ -103,7 +116,7 @@ def _open(path: Path) -> Any:
         raise MediaError("unreadable", f"{path.name} is not a readable media file ({exc})") from exc
 
 
-def probe(path: str | Path, limits: MediaLimits = MediaLimits()) -> Probe:
+def probe(path: str | Path, limits: MediaLimits = DEFAULT_LIMITS) -> Probe:
     """Validate ``path`` as a video against ``limits`` without decoding it."""
     import av
 
@@ -178,7 +191,7 @@ def _rgb(frame: Any, max_width: int) -> npt.NDArray[np.uint8]:
     return frame.to_ndarray(format="rgb24")  # type: ignore[no-any-return]
 
 
-def sample(path: str | Path, limits: MediaLimits = MediaLimits()) -> VideoSample:
+def sample(path: str | Path, limits: MediaLimits = DEFAULT_LIMITS) -> VideoSample:
     """Probe, then decode once and keep the first frame, scene cuts and floor-rate frames."""
     import av
 
@@ -228,7 +241,7 @@ def sample(path: str | Path, limits: MediaLimits = MediaLimits()) -> VideoSample
             raise MediaError("unreadable", f"{path.name} has no decodable frames (truncated?)")
         if decoded < 0.9 * info.frame_count - 2:
             raise MediaError(
-                "unreadable", f"{path.name} is truncated: {decoded} of the {info.frame_count} frames it declares"
+                "unreadable", f"{path.name} is truncated: {decoded} of its {info.frame_count} frames decoded"
             )
     finally:
         container.close()
@@ -249,7 +262,7 @@ def _cap(frames: list[Frame], most: int) -> tuple[Frame, ...]:
 
 
 def extract_audio(
-    path: str | Path, limits: MediaLimits = MediaLimits(), *, sample_rate: int = 16000
+    path: str | Path, limits: MediaLimits = DEFAULT_LIMITS, *, sample_rate: int = 16000
 ) -> npt.NDArray[np.float32] | None:
     """The first audio track as mono float32 at ``sample_rate`` (None when there is none)."""
     import av

@@ -252,6 +252,23 @@ def load_pack(directory: str | Path) -> PolicyPack:
             (("statements", "category_map", cat), "statements.category_map", cat)
             for cat in manifest.statements.category_map
         ]
+        named += [
+            (("banks", i, "category"), f"bank {b.name!r}", b.category) for i, b in enumerate(manifest.banks)
+        ]
+        bank_names = [b.name for b in manifest.banks]
+        for i, name in enumerate(bank_names):
+            if bank_names.index(name) != i:
+                issues.append(
+                    PolicyIssue(mdoc_lines.display, mdoc_lines.line_for(("banks", i, "name")),
+                                f"bank name {name!r} is used twice", "bank names must be unique")
+                )  # fmt: skip
+        for i, rule in enumerate(manifest.rules):
+            if rule.when.bank is not None and rule.when.bank not in bank_names:
+                issues.append(
+                    PolicyIssue(mdoc_lines.display, mdoc_lines.line_for(("rules", i, "when", "bank")),
+                                f"rule {rule.name!r} names unknown bank {rule.when.bank!r}",
+                                f"known banks: {', '.join(bank_names) or 'none (add a banks: section)'}")
+                )  # fmt: skip
         for ypath, what, cat in named:
             if not first_line or cat in known:
                 continue

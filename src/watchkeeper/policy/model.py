@@ -18,6 +18,7 @@ from watchkeeper.types import Action, ItemKind, Surface
 __all__ = [
     "DSA_CATEGORIES",
     "Band",
+    "BankSpec",
     "Category",
     "CategoryJudge",
     "CategorySignals",
@@ -194,6 +195,8 @@ class RuleCondition(_Model):
     kinds: tuple[ItemKind, ...] | None = None
     detector: str | None = None  # a signal from this detector must be present (any category)
     min_author_strikes: int | None = Field(default=None, ge=0)  # reads item.metadata["author_strikes"]
+    #: a known-bad media match from this hash bank (see ``banks:``)
+    bank: str | None = None
 
 
 class PackRule(_Model):
@@ -371,6 +374,21 @@ class StatementsSpec(_Model):
         return codes
 
 
+class BankSpec(_Model):
+    """A named hash bank of known-bad media. Its entries (PDQ hashes) live in the database
+    (``watchkeeper banks``); the pack says what a match means: the category it scores (``score``, so
+    the category's bands act) and, optionally, actions taken on any match whatever the bands say."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    title: str = ""
+    category: str
+    score: Score = 1.0
+    actions: tuple[Action, ...] = ()
+    #: a stricter distance than the standard 31 for this bank (PDQ: 0-31)
+    max_distance: int = Field(default=31, ge=0, le=31)
+    min_quality: int = Field(default=50, ge=0, le=100)
+
+
 class PackManifest(_Model):
     """The contents of ``pack.yaml``."""
 
@@ -384,6 +402,7 @@ class PackManifest(_Model):
     review: ReviewSpec = ReviewSpec()
     enforcement: EnforcementSpec = EnforcementSpec()
     statements: StatementsSpec = StatementsSpec()
+    banks: tuple[BankSpec, ...] = ()
 
 
 class PolicyPack(_Model):
@@ -406,6 +425,24 @@ class PolicyPack(_Model):
             if c.id == category_id:
                 return c
         raise KeyError(category_id)
+
+    def bank(self, name: str) -> BankSpec | None:
+        return next((b for b in self.manifest.banks if b.name == name), None)
+
+    @property
+    def decision_rules(self) -> tuple[PackRule, ...]:
+        """The pack's rules plus one rule per bank with actions (``bank-<name>``)."""
+        banks = tuple(
+            PackRule(
+                name=f"bank-{b.name}",
+                description=f"known-bad media from bank {b.name}",
+                when=RuleCondition(bank=b.name),
+                actions=b.actions,
+            )
+            for b in self.manifest.banks
+            if b.actions
+        )
+        return self.manifest.rules + banks
 
     def category_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.categories)

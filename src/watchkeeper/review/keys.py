@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select, update
 
 from watchkeeper.errors import InputError, NotFoundError
-from watchkeeper.review.store import Store
+from watchkeeper.review.store import Store, audit_row
 from watchkeeper.review.tables import ApiKeyRow, AuditRow
 
 __all__ = ["PERMISSIONS", "ROLES", "ApiKey", "KeyStore", "Role"]
@@ -56,16 +56,7 @@ class ApiKey(BaseModel):
 
 
 def _audit(actor: str, action: str, key_id: str, now: datetime, **details: object) -> AuditRow:
-    """Key changes by the CLI are the operator's machine; through the API, an admin key's."""
-    return AuditRow(
-        at=now,
-        actor=actor,
-        actor_kind="machine" if actor == "cli" else "key",
-        action=action,
-        subject_type="api_key",
-        subject_id=key_id,
-        details=details,
-    )
+    return audit_row(actor, action, "api_key", key_id, now, **details)
 
 
 def _hash(secret: str) -> str:

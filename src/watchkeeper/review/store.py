@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from watchkeeper.review.tables import AuditRow, DecisionRow
 from watchkeeper.types import Decision, Item
 
-__all__ = ["ActorKind", "AuditEntry", "DecisionHook", "Store", "StoredDecision"]
+__all__ = ["ActorKind", "AuditEntry", "DecisionHook", "Store", "StoredDecision", "audit_row"]
 
 ActorKind = Literal["machine", "person", "key"]
 DecisionHook = Callable[[Session, DecisionRow, Item, Decision], None]
@@ -57,6 +57,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def audit_row(
+    actor: str, action: str, subject_type: str, subject_id: str, now: datetime, **details: Any
+) -> AuditRow:
+    """An audit entry for an operator action: the CLI acts as the operator's machine, anything else
+    through an API key."""
+    return AuditRow(
+        at=now,
+        actor=actor,
+        actor_kind="machine" if actor == "cli" else "key",
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        details=details,
+    )
 
 
 class Store:

@@ -27,6 +27,7 @@ __all__ = [
     "ApiKeyRow",
     "AppealRow",
     "AuditRow",
+    "BankEntryRow",
     "Base",
     "CaseRow",
     "DecisionRow",
@@ -250,3 +251,24 @@ class JobRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class BankEntryRow(Base):
+    """A hash in a bank of known-bad media. Banks themselves are defined in the policy pack."""
+
+    __tablename__ = "bank_entries"
+    __table_args__ = (
+        UniqueConstraint("bank", "signal_type", "hash", name="uq_bank_entries_hash"),
+        Index("ix_bank_entries_bank", "bank", "removed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    bank: Mapped[str] = mapped_column(String(100))
+    signal_type: Mapped[str] = mapped_column(String(16))  # pdq
+    hash: Mapped[str] = mapped_column(String(128))
+    quality: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source: Mapped[str] = mapped_column(String(200))  # where it came from (file, exchange, reviewer)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

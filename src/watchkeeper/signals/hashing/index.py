@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MAX_GUARANTEED_DISTANCE", "HashIndex", "hamming", "hex_to_bits", "bits_to_hex"]
+__all__ = ["MAX_GUARANTEED_DISTANCE", "HashIndex", "bits_to_hex", "hamming", "hex_to_bits"]
 
 CHUNKS = 16
 CHUNK_BITS = 16

@@ -1,0 +1,130 @@
+"""From a media file to an :class:`~watchkeeper.types.Item` the detectors can judge: the video is probed
+and sampled (:mod:`watchkeeper.extract.video`), every sampled frame (or the image) is PDQ-hashed, and
+the item carries the time-coded results in ``metadata``:
+
+- ``media_hashes``: ``[{"pdq", "quality", "t", "frame"}]`` for the hash-bank detector;
+- ``frames``: ``[{"t", "index", "reason"}]`` for the reviewer console's timeline;
+- ``media``: the probe (container, codecs, duration, size) and the time each stage took.
+
+Images are read with Pillow, whose decompression-bomb guard is set from the same pixel limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from watchkeeper.extract.video import DEFAULT_LIMITS, MediaError, MediaLimits, sample
+from watchkeeper.signals.hashing.pdq import hash_image
+from watchkeeper.types import Item, ItemKind, MediaRef
+
+__all__ = ["IMAGE_SUFFIXES", "VIDEO_SUFFIXES", "MediaAnalysis", "analyse_file", "is_media_path"]
+
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".ts", ".3gp"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"})
+
+
+def is_media_path(value: str) -> bool:
+    p = Path(value)
+    return p.suffix.lower() in VIDEO_SUFFIXES | IMAGE_SUFFIXES and p.is_file()
+
+
+@dataclass(frozen=True)
+class MediaAnalysis:
+    item: Item
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+
+def _image(path: Path, limits: MediaLimits) -> np.ndarray[Any, Any]:
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    try:
+        with Image.open(path) as im:
+            if im.width * im.height > limits.max_pixels:
+                raise MediaError("resolution", f"{im.width}x{im.height} is over the pixel limit")
+            return np.asarray(im.convert("RGB"))
+    except Image.DecompressionBombError as exc:
+        raise MediaError("bomb", str(exc)) from exc
+    except (OSError, ValueError) as exc:
+        raise MediaError("unreadable", f"{path.name} is not a readable image ({exc})") from exc
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def analyse_file(
+    path: str | Path,
+    *,
+    item_id: str | None = None,
+    text: str = "",
+    fields: dict[str, str] | None = None,
+    limits: MediaLimits = DEFAULT_LIMITS,
+    **item_fields: Any,
+) -> MediaAnalysis:
+    """Probe, sample and hash a video or image file; returns the item to moderate."""
+    path = Path(path)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        if path.stat().st_size > limits.max_bytes:
+            raise MediaError("too_large", f"{path.name} is over the {limits.max_bytes} byte limit")
+        rgb = _image(path, limits)
+        timings["decode"] = time.perf_counter() - start
+        t = time.perf_counter()
+        h = hash_image(rgb)
+        timings["hashing"] = time.perf_counter() - t
+        meta: dict[str, Any] = {
+            "media_hashes": [{"pdq": h.hex, "quality": h.quality, "t": None, "frame": None}],
+            "media": {"width": int(rgb.shape[1]), "height": int(rgb.shape[0])},
+        }
+        kind = ItemKind.IMAGE
+        mime = f"image/{path.suffix.lower().lstrip('.').replace('jpg', 'jpeg')}"
+    else:
+        video = sample(path, limits)
+        timings["decode"] = video.seconds
+        t = time.perf_counter()
+        hashes = []
+        for f in video.frames:
+            h = hash_image(f.image)
+            hashes.append({"pdq": h.hex, "quality": h.quality, "t": f.timecode_s, "frame": f.index})
+        timings["hashing"] = time.perf_counter() - t
+        p = video.probe
+        meta = {
+            "media_hashes": hashes,
+            "frames": [{"t": f.timecode_s, "index": f.index, "reason": f.reason} for f in video.frames],
+            "duration_s": p.duration_s,
+            "media": {
+                "container": p.container, "video_codec": p.video_codec, "audio_codec": p.audio_codec,
+                "width": p.width, "height": p.height, "fps": p.fps, "frames": p.frame_count,
+                "decoded_frames": video.decoded_frames, "size_bytes": p.size_bytes,
+            },
+        }  # fmt: skip
+        kind = ItemKind.VIDEO
+        mime = (
+            "video/mp4"
+            if path.suffix.lower() in (".mp4", ".m4v")
+            else f"video/{path.suffix.lower().lstrip('.')}"
+        )
+    meta["media"]["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
+    extra_meta = item_fields.pop("metadata", {}) or {}
+    item = Item(
+        id=item_id or path.name,
+        kind=kind,
+        text=text,
+        fields=fields or {},
+        media=(MediaRef(uri=path.resolve().as_uri(), mime_type=mime, sha256=_sha256(path)),),
+        metadata={**extra_meta, **meta},
+        **item_fields,
+    )
+    return MediaAnalysis(item, timings)

@@ -1,0 +1,1 @@
+"""Perceptual hashing and known-bad media matching (PDQ, hash banks, the multi-index hash index)."""

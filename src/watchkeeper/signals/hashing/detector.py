@@ -1,0 +1,98 @@
+"""The ``hashes`` detector: known-bad media matching against the policy's hash banks.
+
+It reads the PDQ hashes the media extractor put on the item (``metadata["media_hashes"]``: one entry
+per image or sampled frame, with its timecode and frame index) and looks each up in one index of every
+live bank entry. A hash with quality below the bank's ``min_quality`` is not used; a match within the
+bank's ``max_distance`` (31 at most) scores the bank's category at the bank's ``score``, with the
+timecode, frame, distance and the matched bank entry as evidence, and ``rule = "bank:<name>"`` so the
+pack's bank rules can act on it. The bank index is loaded from the database on the first item that has
+hashes (text-only runs never touch it); :meth:`reload` picks up bank changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from watchkeeper.policy import PolicyPack
+from watchkeeper.signals.base import DetectContext
+from watchkeeper.types import Evidence, Item, ItemKind, Signal
+
+__all__ = ["HashMatchDetector", "hashes_factory"]
+
+Loader = Callable[[], Any]  # () -> BankIndex-like: .query(hex, max_distance) -> [BankMatch]
+
+
+def _default_loader() -> Any:
+    from watchkeeper.review import Store
+    from watchkeeper.review.banks import BankStore
+    from watchkeeper.settings import load_settings
+
+    store = Store.open(load_settings().database_url)
+    try:
+        return BankStore(store).load_index()
+    finally:
+        store.close()
+
+
+class HashMatchDetector:
+    name = "hashes"
+    cost = 2
+    kinds: frozenset[ItemKind] | None = frozenset({ItemKind.IMAGE, ItemKind.VIDEO, ItemKind.LIVE_SEGMENT})
+
+    def __init__(self, policy: PolicyPack, loader: Loader | None = None) -> None:
+        self.banks = {b.name: b for b in policy.manifest.banks}
+        self.categories: frozenset[str] | None = frozenset(b.category for b in self.banks.values())
+        self._loader = loader or _default_loader
+        self._index: Any = None
+        self._lock = threading.Lock()
+
+    def reload(self) -> None:
+        with self._lock:
+            self._index = self._loader()
+
+    def _bank_index(self) -> Any:
+        with self._lock:
+            if self._index is None:
+                self._index = self._loader()
+            return self._index
+
+    def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
+        hashes = item.metadata.get("media_hashes")
+        if not self.banks:
+            return []
+        if not isinstance(hashes, list) or not hashes:
+            return [Signal.skipped(self.name, "no media hashes on the item (media not analysed)", c)
+                    for c in sorted(self.categories or ())]  # fmt: skip
+        index = self._bank_index()
+        best: dict[str, tuple[int, Evidence]] = {}
+        for h in hashes:
+            if not isinstance(h, dict) or not isinstance(h.get("pdq"), str) or len(h["pdq"]) != 64:
+                continue
+            quality = int(h.get("quality") or 0)
+            for m in index.query(h["pdq"], 31):
+                bank = self.banks.get(m.bank)
+                if bank is None or m.distance > bank.max_distance or quality < bank.min_quality:
+                    continue
+                ev = Evidence(
+                    field="media",
+                    timecode_s=h.get("t"),
+                    frame_index=h.get("frame"),
+                    matched=m.hash,
+                    note=f"bank {bank.name}: PDQ distance {m.distance}, quality {quality}",
+                )
+                if bank.name not in best or m.distance < best[bank.name][0]:
+                    best[bank.name] = (m.distance, ev)
+        signals = [
+            Signal.ok(self.name, self.banks[name].category, self.banks[name].score, [ev], rule=f"bank:{name}")
+            for name, (_, ev) in sorted(best.items())
+        ]
+        hit = {s.category for s in signals}
+        signals += [Signal.ok(self.name, c, 0.0) for c in sorted((self.categories or frozenset()) - hit)]
+        return signals
+
+
+def hashes_factory(policy: PolicyPack) -> HashMatchDetector:
+    """Entry point ``hashes`` of the ``watchkeeper.detectors`` group."""
+    return HashMatchDetector(policy)
