@@ -23,7 +23,9 @@ def texture(scene: int, width: int, height: int) -> npt.NDArray[np.uint8]:
         small = rng.random((9, 16, 3))
         from PIL import Image
 
-        blobs = np.asarray(Image.fromarray((small * 255).astype(np.uint8)).resize((width, height), Image.BICUBIC))
+        blobs = np.asarray(
+            Image.fromarray((small * 255).astype(np.uint8)).resize((width, height), Image.BICUBIC)
+        )
         base = np.array(COLORS[scene % len(COLORS)], dtype=np.float32)
         _TEXTURES[key] = np.clip(0.5 * base + 0.5 * blobs, 0, 255).astype(np.uint8)
     return _TEXTURES[key]
@@ -60,8 +62,10 @@ def make_video(
         v.options = {"preset": "ultrafast"}
     n = int(seconds * fps) if frames is None else len(frames)
     for i in range(n):
-        img = frames[i] if frames is not None else scene_frame(
-            i, int(i / fps / scene_every_s) if scene_every_s else 0, width, height
+        img = (
+            frames[i]
+            if frames is not None
+            else scene_frame(i, int(i / fps / scene_every_s) if scene_every_s else 0, width, height)
         )
         for p in v.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
             out.mux(p)
@@ -73,7 +77,9 @@ def make_video(
     return path
 
 
-def _with_audio(path: Path, audio: npt.NDArray[np.float32], sample_rate: int, fps: int, faststart: bool) -> None:
+def _with_audio(
+    path: Path, audio: npt.NDArray[np.float32], sample_rate: int, fps: int, faststart: bool
+) -> None:
     """Remux the video with an AAC track (PyAV needs every stream declared before the first packet)."""
     import av
 
@@ -90,7 +96,9 @@ def _with_audio(path: Path, audio: npt.NDArray[np.float32], sample_rate: int, fp
         packet.stream = vout
         out.mux(packet)
     for k in range(0, len(audio), 1024):
-        f = av.AudioFrame.from_ndarray(audio[None, k : k + 1024].astype(np.float32), format="fltp", layout="mono")
+        f = av.AudioFrame.from_ndarray(
+            audio[None, k : k + 1024].astype(np.float32), format="fltp", layout="mono"
+        )
         f.sample_rate = sample_rate
         f.pts = k
         f.time_base = fractions.Fraction(1, sample_rate)
@@ -106,3 +114,51 @@ def _with_audio(path: Path, audio: npt.NDArray[np.float32], sample_rate: int, fp
 def tone(seconds: float, sample_rate: int = 16000, hz: float = 440.0) -> npt.NDArray[np.float32]:
     t = np.arange(int(seconds * sample_rate)) / sample_rate
     return (0.3 * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+
+
+def text_frame(scene: int, text: str, width: int = 1280, height: int = 720) -> npt.NDArray[np.uint8]:
+    """A scene's picture with a caption burnt in, large and white, as short videos do."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.fromarray(texture(scene, width, height))
+    draw = ImageDraw.Draw(img)
+    try:
+        font = ImageFont.truetype("DejaVuSans-Bold.ttf", max(24, height // 13))
+    except OSError:
+        font = ImageFont.truetype(
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", max(24, height // 13)
+        )
+    x, y = width // 16, int(height * 0.72)
+    box = draw.textbbox((x, y), text, font=font)
+    draw.rectangle((box[0] - 12, box[1] - 12, box[2] + 12, box[3] + 12), fill=(0, 0, 0))
+    draw.text((x, y), text, fill=(255, 255, 255), font=font)
+    return np.asarray(img)
+
+
+def speech(
+    text: str, *, lead_s: float = 0.0, total_s: float | None = None, sample_rate: int = 16000
+) -> npt.NDArray[np.float32]:
+    """``text`` spoken by espeak-ng (Debian), starting after ``lead_s`` of silence, padded to ``total_s``."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    import av
+
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise FileNotFoundError("espeak-ng is not installed (apt-get install espeak-ng)")
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "s.wav"
+        subprocess.run(
+            [exe, "-v", "en-us", "-s", "150", "-w", str(wav), text], check=True, capture_output=True
+        )
+        with av.open(str(wav)) as c:
+            res = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+            voice = np.concatenate(
+                [f.to_ndarray().reshape(-1) for fr in c.decode(audio=0) for f in res.resample(fr)]
+            )
+    out = np.concatenate([np.zeros(int(lead_s * sample_rate), np.float32), voice.astype(np.float32)])
+    if total_s is not None:
+        out = np.concatenate([out, np.zeros(max(0, int(total_s * sample_rate) - len(out)), np.float32)])
+    return out

@@ -286,12 +286,12 @@ def timeline(decision: Decision) -> list[dict[str, Any]]:
 
 
 def _moderate_media(engine: Engine, path: Path, surface: Surface, as_json: bool) -> None:
-    from watchkeeper.extract.media import analyse_file
+    from watchkeeper.extract.media import Extractors, analyse_file
     from watchkeeper.extract.video import MediaError
 
     start = time.perf_counter()
     try:
-        analysis = analyse_file(path, surface=surface)
+        analysis = analyse_file(path, surface=surface, extractors=Extractors.default())
     except MediaError as exc:
         raise _fail(f"{path}: refused: {exc}") from exc
     t = time.perf_counter()

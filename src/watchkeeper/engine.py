@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from watchkeeper.extract.segments import with_timecodes
 from watchkeeper.policy import PolicyPack, load_pack
 from watchkeeper.settings import Settings, load_settings
 from watchkeeper.signals import Cascade, Detector, Registry, WarmUp, default_registry
@@ -57,11 +58,12 @@ class Engine:
         return [d.name for d in self.cascade.detectors]
 
     def moderate(self, item: Item) -> Decision:
-        return self.cascade.moderate(item)
+        return with_timecodes(self.cascade.moderate(item), item)
 
     def moderate_many(self, items: Sequence[Item]) -> list[Decision]:
-        """Decisions for a batch of items, in order (faster than one by one: model calls are batched)."""
-        return self.cascade.moderate_many(items)
+        """Decisions for a batch of items, in order (faster than one by one: model calls are batched).
+        Text evidence in transcripts and on-screen text gets the timecode it was said or shown at."""
+        return [with_timecodes(d, i) for d, i in zip(self.cascade.moderate_many(items), items, strict=True)]
 
     def moderate_text(
         self,

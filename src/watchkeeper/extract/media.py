@@ -19,11 +19,23 @@ from typing import Any
 
 import numpy as np
 
-from watchkeeper.extract.video import DEFAULT_LIMITS, MediaError, MediaLimits, sample
+from watchkeeper.extract.ocr import RapidOcrReader, TextReader, read_frames
+from watchkeeper.extract.segments import Segment, join_segments
+from watchkeeper.extract.speech import Recogniser, WhisperRecogniser
+from watchkeeper.extract.video import DEFAULT_LIMITS, Frame, MediaError, MediaLimits, extract_audio, sample
+from watchkeeper.extract.visual import NudeNetDetector, VisualDetector
 from watchkeeper.signals.hashing.pdq import hash_image
 from watchkeeper.types import Item, ItemKind, MediaRef
 
-__all__ = ["IMAGE_SUFFIXES", "VIDEO_SUFFIXES", "MediaAnalysis", "analyse_file", "is_media_path"]
+__all__ = [
+    "HASHES_ONLY",
+    "IMAGE_SUFFIXES",
+    "VIDEO_SUFFIXES",
+    "Extractors",
+    "MediaAnalysis",
+    "analyse_file",
+    "is_media_path",
+]
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".ts", ".3gp"})
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"})
@@ -63,6 +75,24 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+@dataclass(frozen=True)
+class Extractors:
+    """Which extractors run, and with which engines (each behind its own seam; None: skip the stage)."""
+
+    ocr: TextReader | None = None
+    speech: Recogniser | None = None
+    visual: VisualDetector | None = None
+    ocr_max_frames: int = 14
+
+    @classmethod
+    def default(cls) -> Extractors:
+        """The bundled offline models: RapidOCR, Whisper tiny.en, NudeNet."""
+        return cls(ocr=RapidOcrReader(), speech=WhisperRecogniser(), visual=NudeNetDetector())
+
+
+HASHES_ONLY = Extractors()
+
+
 def analyse_file(
     path: str | Path,
     *,
@@ -70,10 +100,13 @@ def analyse_file(
     text: str = "",
     fields: dict[str, str] | None = None,
     limits: MediaLimits = DEFAULT_LIMITS,
+    extractors: Extractors = HASHES_ONLY,
     **item_fields: Any,
 ) -> MediaAnalysis:
-    """Probe, sample and hash a video or image file; returns the item to moderate."""
+    """Probe, sample and hash a video or image file, run the chosen extractors (OCR of frames, speech
+    to text, visual detection) and return the item to moderate, with time-coded results."""
     path = Path(path)
+    segments: list[Segment] = []
     timings: dict[str, float] = {}
     start = time.perf_counter()
     if path.suffix.lower() in IMAGE_SUFFIXES:
@@ -88,6 +121,15 @@ def analyse_file(
             "media_hashes": [{"pdq": h.hex, "quality": h.quality, "t": None, "frame": None}],
             "media": {"width": int(rgb.shape[1]), "height": int(rgb.shape[0])},
         }
+        still = [Frame(0, 0.0, rgb, "first")]
+        if extractors.ocr is not None:
+            t = time.perf_counter()
+            segments += read_frames(still, [h.bits], extractors.ocr, max_frames=1)[0]
+            timings["ocr"] = time.perf_counter() - t
+        if extractors.visual is not None:
+            t = time.perf_counter()
+            meta["visual"] = [v.as_dict() for v in extractors.visual.detect(still)]
+            timings["visual"] = time.perf_counter() - t
         kind = ItemKind.IMAGE
         mime = f"image/{path.suffix.lower().lstrip('.').replace('jpg', 'jpeg')}"
     else:
@@ -95,10 +137,33 @@ def analyse_file(
         timings["decode"] = video.seconds
         t = time.perf_counter()
         hashes = []
+        bits = []
         for f in video.frames:
             h = hash_image(f.image)
+            bits.append(h.bits)
             hashes.append({"pdq": h.hex, "quality": h.quality, "t": f.timecode_s, "frame": f.index})
         timings["hashing"] = time.perf_counter() - t
+        ocr_read = 0
+        if extractors.ocr is not None:
+            t = time.perf_counter()
+            found, ocr_read = read_frames(
+                video.frames, bits, extractors.ocr, max_frames=extractors.ocr_max_frames
+            )
+            segments += found
+            timings["ocr"] = time.perf_counter() - t
+        if extractors.speech is not None:
+            t = time.perf_counter()
+            audio = extract_audio(path, limits)
+            timings["audio"] = time.perf_counter() - t
+            if audio is not None:
+                t = time.perf_counter()
+                segments += extractors.speech.transcribe(audio)
+                timings["asr"] = time.perf_counter() - t
+        visual: list[dict[str, Any]] = []
+        if extractors.visual is not None:
+            t = time.perf_counter()
+            visual = [v.as_dict() for v in extractors.visual.detect(video.frames)]
+            timings["visual"] = time.perf_counter() - t
         p = video.probe
         meta = {
             "media_hashes": hashes,
@@ -108,8 +173,11 @@ def analyse_file(
                 "container": p.container, "video_codec": p.video_codec, "audio_codec": p.audio_codec,
                 "width": p.width, "height": p.height, "fps": p.fps, "frames": p.frame_count,
                 "decoded_frames": video.decoded_frames, "size_bytes": p.size_bytes,
+                "ocr_frames_read": ocr_read,
             },
         }  # fmt: skip
+        if extractors.visual is not None:
+            meta["visual"] = visual
         kind = ItemKind.VIDEO
         mime = (
             "video/mp4"
@@ -117,12 +185,16 @@ def analyse_file(
             else f"video/{path.suffix.lower().lstrip('.')}"
         )
     meta["media"]["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
+    texts, layout = join_segments(segments)
+    if layout:
+        meta["segments"] = layout
+    fields = {**(fields or {}), **texts}
     extra_meta = item_fields.pop("metadata", {}) or {}
     item = Item(
         id=item_id or path.name,
         kind=kind,
         text=text,
-        fields=fields or {},
+        fields=fields,
         media=(MediaRef(uri=path.resolve().as_uri(), mime_type=mime, sha256=_sha256(path)),),
         metadata={**extra_meta, **meta},
         **item_fields,

@@ -1,0 +1,66 @@
+"""Visual detection on sampled frames, behind one seam (:class:`VisualDetector`).
+
+The default, :class:`NudeNetDetector`, runs NudeNet 3's bundled 320n ONNX body-part detector (18 classes,
+covered and exposed, with boxes). Findings are stored on the item (``metadata["visual"]``) with their
+timecode, frame and box; the ``nudity`` detector turns them into policy signals. Findings under 0.5 are
+dropped: on textured but innocent frames NudeNet's breast class fires at 0.35-0.45 (seen on this
+project's synthetic test footage). This is also the slot
+for a vision-language model: anything that returns labelled, scored boxes per frame fits.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from watchkeeper.extract.video import Frame
+
+__all__ = ["NudeNetDetector", "VisualDetector", "VisualFinding"]
+
+
+@dataclass(frozen=True)
+class VisualFinding:
+    t: float
+    frame: int
+    label: str
+    score: float
+    box: tuple[int, int, int, int]  # x, y, width, height in the sampled frame
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"t": self.t, "frame": self.frame, "label": self.label, "score": round(self.score, 4),
+                "box": list(self.box)}  # fmt: skip
+
+
+class VisualDetector(Protocol):
+    def detect(self, frames: Sequence[Frame]) -> list[VisualFinding]: ...
+
+
+class NudeNetDetector:
+    def __init__(self, *, min_score: float = 0.5) -> None:
+        self.min_score = min_score
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from nudenet import NudeDetector
+
+                self._model = NudeDetector()
+            return self._model
+
+    def detect(self, frames: Sequence[Frame]) -> list[VisualFinding]:
+        model = self._load()
+        out: list[VisualFinding] = []
+        for f in frames:
+            bgr = np.ascontiguousarray(f.image[..., ::-1])
+            for d in model.detect(bgr):
+                score = float(d.get("score", 0.0))
+                if score >= self.min_score:
+                    x, y, w, h = (int(v) for v in d.get("box", (0, 0, 0, 0)))
+                    out.append(VisualFinding(f.timecode_s, f.index, str(d.get("class")), score, (x, y, w, h)))
+        return out

@@ -1,0 +1,1 @@
+"""Detectors over what the media extractors found (visual findings on frames)."""
