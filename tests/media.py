@@ -162,3 +162,65 @@ def speech(
     if total_s is not None:
         out = np.concatenate([out, np.zeros(max(0, int(total_s * sample_rate) - len(out)), np.float32)])
     return out
+
+
+def c2pa_signed_jpeg(path: Path, *, generator: str = "TestGen AI", ai: bool = True) -> Path:
+    """A JPEG with a C2PA manifest signed by a throw-away ES256 chain made here (root CA -> signer)."""
+    import datetime
+    import io
+    import json
+
+    import c2pa
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from PIL import Image
+
+    now = datetime.datetime.now(datetime.UTC)
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn),
+                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Watchkeeper tests")])  # fmt: skip
+
+    def usage(ca: bool) -> x509.KeyUsage:
+        return x509.KeyUsage(digital_signature=True, key_cert_sign=ca, crl_sign=ca, content_commitment=False,
+                             key_encipherment=False, data_encipherment=False, key_agreement=False,
+                             encipher_only=False, decipher_only=False)  # fmt: skip
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    valid = (now - datetime.timedelta(days=1), now + datetime.timedelta(days=30))
+    ca = (x509.CertificateBuilder().subject_name(name("Test Root")).issuer_name(name("Test Root"))
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(valid[0]).not_valid_after(valid[1])
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(usage(True), critical=True).sign(ca_key, hashes.SHA256()))  # fmt: skip
+    leaf = (x509.CertificateBuilder().subject_name(name(generator)).issuer_name(ca.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(valid[0]).not_valid_after(valid[1])
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(usage(False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))  # fmt: skip
+    chain = leaf.public_bytes(serialization.Encoding.PEM) + ca.public_bytes(serialization.Encoding.PEM)
+    pkey = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())  # fmt: skip
+    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, chain, pkey, None))
+    source = "trainedAlgorithmicMedia" if ai else "digitalCapture"
+    manifest = {
+        "claim_generator_info": [{"name": generator, "version": "1.0"}],
+        "title": path.name,
+        "assertions": [{"label": "c2pa.actions", "data": {"actions": [{
+            "action": "c2pa.created",
+            "digitalSourceType": f"http://cv.iptc.org/newscodes/digitalsourcetype/{source}",
+            "softwareAgent": {"name": generator}}]}}],
+    }  # fmt: skip
+    src = io.BytesIO()
+    Image.fromarray(texture(2, 320, 240)).save(src, "JPEG")
+    src.seek(0)
+    out = io.BytesIO()
+    c2pa.Builder(json.dumps(manifest)).sign(signer, "image/jpeg", src, out)
+    path.write_bytes(out.getvalue())
+    return path

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from watchkeeper.extract.ocr import RapidOcrReader, TextReader, read_frames
+from watchkeeper.extract.provenance import read_provenance
 from watchkeeper.extract.segments import Segment, join_segments
 from watchkeeper.extract.speech import Recogniser, WhisperRecogniser
 from watchkeeper.extract.video import DEFAULT_LIMITS, Frame, MediaError, MediaLimits, extract_audio, sample
@@ -184,6 +185,11 @@ def analyse_file(
             if path.suffix.lower() in (".mp4", ".m4v")
             else f"video/{path.suffix.lower().lstrip('.')}"
         )
+    t = time.perf_counter()
+    credentials = read_provenance(path)
+    timings["provenance"] = time.perf_counter() - t
+    if credentials is not None:
+        meta["provenance"] = credentials.as_dict()
     meta["media"]["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
     texts, layout = join_segments(segments)
     if layout:
