@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     job_workers: int = Field(default=1, ge=0, le=64)
     #: item kinds decided as background jobs by POST /v1/moderate (others are decided in the request)
     async_kinds: list[str] = Field(default_factory=lambda: ["video", "image", "live_segment"])
+    #: media of jobs: file:// URIs are read only inside this folder; http(s) only from these hosts
+    media_root: Path | None = None
+    media_fetch_hosts: list[str] = Field(default_factory=list)
+    #: run OCR, speech-to-text and visual detection on media (False: hashes and provenance only)
+    media_extractors: bool = True
     #: reviewer console wellbeing: suggest a break after this many cases or minutes in a session
     break_after_cases: int = Field(default=25, ge=1)
     break_after_minutes: int = Field(default=50, ge=1)

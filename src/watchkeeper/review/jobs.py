@@ -113,8 +113,11 @@ class JobStore:
             s.refresh(row)
             return _job(row), Item.model_validate(row.item)
 
-    def finish(self, job_id: str, *, decision_id: int | None = None, error: str | None = None) -> Job:
-        """Done with a decision, or failed: retried while attempts remain, else failed for good."""
+    def finish(
+        self, job_id: str, *, decision_id: int | None = None, error: str | None = None, final: bool = False
+    ) -> Job:
+        """Done with a decision, or failed: retried while attempts remain (unless ``final``: the input
+        itself was refused, so trying again cannot help), else failed for good."""
         now = datetime.now(UTC)
         with self.store.transaction() as s:
             row = s.get(JobRow, job_id)
@@ -122,7 +125,7 @@ class JobStore:
             if error is None:
                 row.status, row.decision_id, row.error = "done", decision_id, None
             else:
-                row.status = "queued" if row.attempts < self.max_attempts else "failed"
+                row.status = "queued" if row.attempts < self.max_attempts and not final else "failed"
                 row.error = error[:2000]
             row.lease_until = None
             row.updated_at = now

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
+import tempfile
 import threading
 import time
 import uuid
@@ -21,6 +22,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import httpx
@@ -46,6 +48,7 @@ from watchkeeper.errors import (
     NotFoundError,
     WatchkeeperError,
 )
+from watchkeeper.review.banks import BankStore
 from watchkeeper.review.jobs import Job, JobStore
 from watchkeeper.review.keys import ApiKey, KeyStore, Role
 from watchkeeper.review.outbox import Outbox, OutboxEvent
@@ -161,6 +164,8 @@ class Service:
         self.max_request_bytes = max_request_bytes or self.settings.max_request_bytes
         self.decide_timeout_s = decide_timeout_s
         self.workflow = Workflow(store, engine.policy, sinks=[s.name for s in self.settings.sinks])
+        self._transport = transport
+        self._extractors: Any = None
         self._batcher = _Batcher(self._process, max_batch=max_batch)
         self.keys = KeyStore(store)
         self.jobs = JobStore(store)
@@ -290,7 +295,51 @@ class Service:
                 continue
             self.run_job(*leased)
 
+    def _analysed(self, item: Item) -> Item:
+        """A media item with its frames hashed and its text extracted (fetched within the media limits)."""
+        if (
+            item.kind.value not in self.settings.async_kinds
+            or not item.media
+            or "media_hashes" in item.metadata
+        ):
+            return item
+        from watchkeeper.extract.media import HASHES_ONLY, Extractors, analyse_file
+        from watchkeeper.extract.video import DEFAULT_LIMITS
+        from watchkeeper.ingest.fetch import fetch_media
+
+        if self._extractors is None:
+            self._extractors = Extractors.default() if self.settings.media_extractors else HASHES_ONLY
+        with tempfile.TemporaryDirectory(prefix="wk-job-") as tmp:
+            path = fetch_media(
+                item.media[0].uri,
+                media_root=self.settings.media_root,
+                allowed_hosts=self.settings.media_fetch_hosts,
+                max_bytes=DEFAULT_LIMITS.max_bytes,
+                workdir=Path(tmp),
+                transport=self._transport,
+            )
+            analysed = analyse_file(
+                path,
+                item_id=item.id,
+                text=item.text,
+                fields=dict(item.fields),
+                extractors=self._extractors,
+                author_id=item.author_id,
+                surface=item.surface,
+                language=item.language,
+                metadata=dict(item.metadata),
+            ).item
+        # keep the caller's media reference (the temp copy is gone), with the content's digest
+        media = (item.media[0].model_copy(update={"sha256": analysed.media[0].sha256}), *item.media[1:])
+        return analysed.model_copy(update={"media": media})
+
     def run_job(self, job: Job, item: Item) -> Job:
+        from watchkeeper.extract.video import MediaError
+
+        try:
+            item = self._analysed(item)
+        except MediaError as exc:  # the media itself was refused: no retry can help
+            return self.jobs.finish(job.id, error=str(exc), final=True)
         try:
             stored, _ = self.moderate(item, "job")
         except Exception as exc:  # recorded on the job; retried while attempts remain
@@ -315,6 +364,13 @@ class Service:
                 },
             )
         return done
+
+    def reload_banks(self) -> None:
+        """Make the hashes detector see bank changes now (in this process; other workers on restart)."""
+        for d in self.engine.cascade.detectors:
+            reload = getattr(d, "reload", None)
+            if d.name == "hashes" and callable(reload):
+                reload()
 
     def refresh_gauges(self) -> None:
         self.queue_depth.clear()
@@ -434,6 +490,15 @@ class KeyRequest(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     role: Role
     queues: tuple[str, ...] = ()
+
+
+class BankHashes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hashes: list[str] = Field(min_length=1, max_length=100_000)
+    quality: int | None = Field(default=None, ge=0, le=100)
+    source: str = Field(default="api", max_length=200)
+    note: str | None = Field(default=None, max_length=2000)
 
 
 class KeyCreated(BaseModel):
@@ -694,6 +759,38 @@ def create_app(service: Service, *, close_on_shutdown: bool = False) -> FastAPI:
     @app.post("/v1/sinks/events/{event_id}/redeliver", status_code=204, tags=["admin"])
     def redeliver(event_id: int, svc: Svc, _key: Admin) -> None:
         svc.outbox.redeliver(event_id)
+
+    @app.get("/v1/banks", tags=["banks"])
+    def banks(svc: Svc, _key: Lead) -> list[dict[str, Any]]:
+        """The pack's hash banks, what a match does, and how many live hashes each holds."""
+        counts = BankStore(svc.store).counts()
+        return [
+            {**b.model_dump(mode="json"), "hashes": counts.get(b.name, 0)}
+            for b in svc.engine.policy.manifest.banks
+        ]
+
+    @app.post("/v1/banks/{bank}/hashes", tags=["banks"])
+    def add_hashes(bank: str, body: BankHashes, svc: Svc, key: Admin) -> dict[str, int]:
+        """Add PDQ hashes (64 hex characters) to a bank; matching uses them at once."""
+        if svc.engine.policy.bank(bank) is None:
+            raise NotFoundError(f"no bank {bank!r} in the policy pack")
+        added, already = BankStore(svc.store).add(
+            bank,
+            [(h, body.quality) for h in body.hashes],
+            source=body.source,
+            added_by=key.name,
+            note=body.note,
+        )
+        svc.reload_banks()
+        return {"added": added, "already": already}
+
+    @app.post("/v1/banks/{bank}/hashes/remove", tags=["banks"])
+    def remove_hashes(bank: str, body: BankHashes, svc: Svc, key: Admin) -> dict[str, int]:
+        if svc.engine.policy.bank(bank) is None:
+            raise NotFoundError(f"no bank {bank!r} in the policy pack")
+        removed = BankStore(svc.store).remove(bank, body.hashes, removed_by=key.name)
+        svc.reload_banks()
+        return {"removed": removed}
 
     @app.get("/healthz", tags=["ops"])
     def healthz(svc: Svc) -> dict[str, Any]:

@@ -6,12 +6,14 @@ live bank entry. A hash with quality below the bank's ``min_quality`` is not use
 bank's ``max_distance`` (31 at most) scores the bank's category at the bank's ``score``, with the
 timecode, frame, distance and the matched bank entry as evidence, and ``rule = "bank:<name>"`` so the
 pack's bank rules can act on it. The bank index is loaded from the database on the first item that has
-hashes (text-only runs never touch it); :meth:`reload` picks up bank changes.
+hashes (text-only runs never touch it) and again when it is older than ``max_age_s`` (so every worker
+process sees bank changes within a minute); :meth:`reload` picks them up at once.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -41,21 +43,23 @@ class HashMatchDetector:
     cost = 2
     kinds: frozenset[ItemKind] | None = frozenset({ItemKind.IMAGE, ItemKind.VIDEO, ItemKind.LIVE_SEGMENT})
 
-    def __init__(self, policy: PolicyPack, loader: Loader | None = None) -> None:
+    def __init__(self, policy: PolicyPack, loader: Loader | None = None, *, max_age_s: float = 60.0) -> None:
         self.banks = {b.name: b for b in policy.manifest.banks}
         self.categories: frozenset[str] | None = frozenset(b.category for b in self.banks.values())
         self._loader = loader or _default_loader
         self._index: Any = None
+        self._loaded_at = 0.0
+        self.max_age_s = max_age_s
         self._lock = threading.Lock()
 
     def reload(self) -> None:
         with self._lock:
-            self._index = self._loader()
+            self._index, self._loaded_at = self._loader(), time.monotonic()
 
     def _bank_index(self) -> Any:
         with self._lock:
-            if self._index is None:
-                self._index = self._loader()
+            if self._index is None or time.monotonic() - self._loaded_at > self.max_age_s:
+                self._index, self._loaded_at = self._loader(), time.monotonic()
             return self._index
 
     def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
