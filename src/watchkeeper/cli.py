@@ -848,6 +848,21 @@ def banks_add(
     err.print(f"{bank}: {added} hashes added, {already} already there")
 
 
+@banks_app.command("hash")
+def banks_hash(file: Path) -> None:
+    """Print a video's or image's frame hashes in the vPDQ file format (`frame,quality,hash,timestamp`),
+    to share with other platforms or import into a bank."""
+    from watchkeeper.extract.media import analyse_file
+    from watchkeeper.extract.video import MediaError
+
+    try:
+        item = analyse_file(file).item
+    except MediaError as exc:
+        raise _fail(f"{file}: {exc}") from exc
+    for h in item.metadata["media_hashes"]:
+        typer.echo(f"{h['frame'] or 0},{h['quality']},{h['pdq']},{h['t'] or 0.0:.3f}")
+
+
 @banks_app.command("remove")
 def banks_remove(bank: str, hashes: list[str], database_url: DbOpt = None) -> None:
     """Take hashes out of a bank (kept as tombstones for the record)."""

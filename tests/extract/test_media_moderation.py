@@ -60,6 +60,7 @@ def test_reuploaded_segment_is_caught_with_its_timecode(banked: tuple[Path, str]
     ev = sig.evidence[0]
     assert sig.category == "extremism" and sig.rule == "bank:known-violent-extremism"
     assert ev.timecode_s == 3.0 and ev.frame_index == 90 and "PDQ distance" in (ev.note or "")
+    assert "1 of 4 sampled frames (25%) match the bank" in (ev.note or "")
     # unrelated footage (scenes the bank does not hold) is not matched
     holiday = [scene_frame(i, 3 + i // 60, 640, 360) for i in range(120)]
     clean = analyse_file(make_video(tmp / "holiday.mp4", frames=holiday)).item
@@ -98,3 +99,18 @@ def test_cli_moderates_a_video_with_a_timeline(banked: tuple[Path, str]) -> None
     broken.write_bytes(b"\x00" * 1000)
     refused = CliRunner().invoke(app, ["moderate", str(broken), "-d", "hashes"])
     assert refused.exit_code != 0 and "unreadable" in refused.output
+
+
+def test_vpdq_lines_from_the_cli_import_into_a_bank(banked: tuple[Path, str]) -> None:
+    tmp, _ = banked
+    clip = make_video(tmp / "share.mp4", seconds=4)
+    out = CliRunner().invoke(app, ["banks", "hash", str(clip)])
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 2 and all(len(line.split(",")) == 4 for line in lines)
+    assert lines[1].startswith("60,") and lines[1].endswith(",2.000")
+    (tmp / "share.vpdq").write_text(out.stdout)
+    imported = CliRunner().invoke(app, ["banks", "import", "known-ncii", str(tmp / "share.vpdq")])
+    assert imported.exit_code == 0 and "2 added" in imported.output
+    listed = CliRunner().invoke(app, ["banks", "list"])
+    assert "known-ncii" in listed.stdout

@@ -51,3 +51,12 @@ def test_threatexchange_file_import_and_export(store: Store) -> None:
         "known-violent-extremism", io.StringIO(out.getvalue()), source="te", added_by="cli"
     )
     assert (again.added, again.already) == (0, 4)
+
+
+def test_vpdq_frame_files_import(store: Store) -> None:
+    banks = BankStore(store)
+    hs = _hashes(3, seed=2)
+    text = f"0,100,{hs[0]},0.000\n30,87,{hs[1]},1.000\n60,{hs[2]},95,2.000\n90,100,nothex,3.000\n"
+    report = banks.import_file("known-csam", io.StringIO(text), source="vpdq:clip.txt", added_by="cli")
+    assert (report.added, report.already) == (3, 0) and [n for n, _ in report.refused] == [4]
+    assert sorted(q for _, _, q in banks.entries("known-csam")) == [87, 95, 100]

@@ -3,7 +3,9 @@ in ThreatExchange's signal-file format, and loading everything live into a :clas
 
 The ThreatExchange file format (python-threatexchange's ``LocalFileSignalExchangeAPI``, which HMA reads
 too) is one signal per line: ``pdq <64 hex>``, or just the hash. Exports write that form; imports also
-accept ``<hash>,<quality>`` CSV rows. Bank definitions (what a match means) are in the policy pack."""
+accept ``<hash>,<quality>`` CSV rows and vPDQ frame files (``frame,quality,hash,timestamp`` per line, as
+Meta's vpdq tools write them; every frame hash joins the bank). Bank definitions (what a match means)
+are in the policy pack."""
 
 from __future__ import annotations
 
@@ -186,12 +188,20 @@ class BankStore:
                     refused.append((n, f"signal type {kind!r} is not supported (pdq only)"))
                     continue
                 text = rest.strip()
-            value, _, quality = text.partition(",")
+            cells = [c.strip() for c in text.split(",")]
+            if len(cells) == 4:  # a vPDQ frame line: frame,quality,hash,timestamp (or frame,hash,quality,...)
+                at = next((i for i in (2, 1) if _clean(cells[i])), None)
+                if at is None:
+                    refused.append((n, "a 4-field vPDQ line without a 64-character hex PDQ hash"))
+                    continue
+                value, quality = cells[at], cells[3 - at]
+            else:
+                value, quality = cells[0], (cells[1] if len(cells) > 1 else "")
             clean = _clean(value)
             if clean is None:
                 refused.append((n, "not a 64-character hex PDQ hash"))
                 continue
-            good.append((clean, int(quality) if quality.strip().isdigit() else None))
+            good.append((clean, int(quality) if quality.isdigit() else None))
         added, already = self.add(bank, good, source=source, added_by=added_by) if good else (0, 0)
         return ImportReport(added, already, refused)
 

@@ -71,10 +71,13 @@ class HashMatchDetector:
                     for c in sorted(self.categories or ())]  # fmt: skip
         index = self._bank_index()
         best: dict[str, tuple[int, Evidence]] = {}
-        for h in hashes:
+        matched_frames: dict[str, set[int]] = {}
+        usable = 0
+        for n, h in enumerate(hashes):
             if not isinstance(h, dict) or not isinstance(h.get("pdq"), str) or len(h["pdq"]) != 64:
                 continue
             quality = int(h.get("quality") or 0)
+            usable += 1
             for m in index.query(h["pdq"], 31):
                 bank = self.banks.get(m.bank)
                 if bank is None or m.distance > bank.max_distance or quality < bank.min_quality:
@@ -86,8 +89,14 @@ class HashMatchDetector:
                     matched=m.hash,
                     note=f"bank {bank.name}: PDQ distance {m.distance}, quality {quality}",
                 )
+                matched_frames.setdefault(bank.name, set()).add(n)
                 if bank.name not in best or m.distance < best[bank.name][0]:
                     best[bank.name] = (m.distance, ev)
+        if len(hashes) > 1:  # a video: how much of it matches (vPDQ's query match percentage)
+            for name, (d, ev) in best.items():
+                k = len(matched_frames[name])
+                share = f"; {k} of {usable} sampled frames ({100 * k / max(usable, 1):.0f}%) match the bank"
+                best[name] = (d, ev.model_copy(update={"note": (ev.note or "") + share}))
         signals = [
             Signal.ok(self.name, self.banks[name].category, self.banks[name].score, [ev], rule=f"bank:{name}")
             for name, (_, ev) in sorted(best.items())
