@@ -93,3 +93,13 @@ def test_a_clip_is_decided_with_timecoded_evidence(tmp_path: Path) -> None:
     harm_ev = [e for s in by_cat["self_harm"].signals for e in s.evidence if e.field == "transcript"]
     assert harm_ev and 5.0 <= (harm_ev[0].timecode_s or 0) <= 9.0
     assert "sexual" not in by_cat
+
+
+def test_visual_models_run_on_frames_and_stay_quiet_on_landscapes() -> None:
+    from watchkeeper.extract.visual import NudeNetDetector, OpenNsfwScorer
+
+    frames = [Frame(i * 30, float(i), scene_frame(i, i, 1280, 720), "floor") for i in range(3)]
+    assert NudeNetDetector().detect(frames) == []  # textured scenes: nothing at the 0.5 floor
+    assert OpenNsfwScorer().detect(frames) == []  # open_nsfw under 0.2 on every frame
+    scored = OpenNsfwScorer(min_score=0.0).detect(frames)
+    assert len(scored) == 3 and all(f.label == "NSFW" and 0.0 <= f.score < 0.2 for f in scored)

@@ -24,7 +24,7 @@ from watchkeeper.extract.provenance import read_provenance
 from watchkeeper.extract.segments import Segment, join_segments
 from watchkeeper.extract.speech import Recogniser, WhisperRecogniser
 from watchkeeper.extract.video import DEFAULT_LIMITS, Frame, MediaError, MediaLimits, extract_audio, sample
-from watchkeeper.extract.visual import NudeNetDetector, VisualDetector
+from watchkeeper.extract.visual import NudeNetDetector, OpenNsfwScorer, VisualDetector
 from watchkeeper.signals.hashing.pdq import hash_image
 from watchkeeper.types import Item, ItemKind, MediaRef
 
@@ -82,13 +82,15 @@ class Extractors:
 
     ocr: TextReader | None = None
     speech: Recogniser | None = None
-    visual: VisualDetector | None = None
+    visual: tuple[VisualDetector, ...] = ()
     ocr_max_frames: int = 14
 
     @classmethod
     def default(cls) -> Extractors:
-        """The bundled offline models: RapidOCR, Whisper tiny.en, NudeNet."""
-        return cls(ocr=RapidOcrReader(), speech=WhisperRecogniser(), visual=NudeNetDetector())
+        """The bundled offline models: RapidOCR, Whisper tiny.en, NudeNet and open_nsfw."""
+        return cls(
+            ocr=RapidOcrReader(), speech=WhisperRecogniser(), visual=(NudeNetDetector(), OpenNsfwScorer())
+        )
 
 
 HASHES_ONLY = Extractors()
@@ -127,9 +129,9 @@ def analyse_file(
             t = time.perf_counter()
             segments += read_frames(still, [h.bits], extractors.ocr, max_frames=1)[0]
             timings["ocr"] = time.perf_counter() - t
-        if extractors.visual is not None:
+        if extractors.visual:
             t = time.perf_counter()
-            meta["visual"] = [v.as_dict() for v in extractors.visual.detect(still)]
+            meta["visual"] = [v.as_dict() for d in extractors.visual for v in d.detect(still)]
             timings["visual"] = time.perf_counter() - t
         kind = ItemKind.IMAGE
         mime = f"image/{path.suffix.lower().lstrip('.').replace('jpg', 'jpeg')}"
@@ -161,9 +163,9 @@ def analyse_file(
                 segments += extractors.speech.transcribe(audio)
                 timings["asr"] = time.perf_counter() - t
         visual: list[dict[str, Any]] = []
-        if extractors.visual is not None:
+        if extractors.visual:
             t = time.perf_counter()
-            visual = [v.as_dict() for v in extractors.visual.detect(video.frames)]
+            visual = [v.as_dict() for d in extractors.visual for v in d.detect(video.frames)]
             timings["visual"] = time.perf_counter() - t
         p = video.probe
         meta = {
@@ -177,7 +179,7 @@ def analyse_file(
                 "ocr_frames_read": ocr_read,
             },
         }  # fmt: skip
-        if extractors.visual is not None:
+        if extractors.visual:
             meta["visual"] = visual
         kind = ItemKind.VIDEO
         mime = (

