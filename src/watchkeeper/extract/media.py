@@ -25,6 +25,7 @@ from watchkeeper.extract.segments import Segment, join_segments
 from watchkeeper.extract.speech import Recogniser, WhisperRecogniser
 from watchkeeper.extract.video import DEFAULT_LIMITS, Frame, MediaError, MediaLimits, extract_audio, sample
 from watchkeeper.extract.visual import NudeNetDetector, OpenNsfwScorer, VisualDetector
+from watchkeeper.signals.hashing.index import hamming
 from watchkeeper.signals.hashing.pdq import hash_image
 from watchkeeper.types import Item, ItemKind, MediaRef
 
@@ -66,6 +67,14 @@ def _image(path: Path, limits: MediaLimits) -> np.ndarray[Any, Any]:
         raise MediaError("bomb", str(exc)) from exc
     except (OSError, ValueError) as exc:
         raise MediaError("unreadable", f"{path.name} is not a readable image ({exc})") from exc
+
+
+def _distinct(bits: list[np.ndarray[Any, Any]], skip: int) -> list[int]:
+    keep: list[int] = []
+    for i, b in enumerate(bits):
+        if not keep or int(hamming(b, bits[keep[-1]])) > skip:
+            keep.append(i)
+    return keep
 
 
 def _sha256(path: Path) -> str:
@@ -165,7 +174,9 @@ def analyse_file(
         visual: list[dict[str, Any]] = []
         if extractors.visual:
             t = time.perf_counter()
-            visual = [v.as_dict() for d in extractors.visual for v in d.detect(video.frames)]
+            # a frame showing the same picture as the last one looked at (PDQ within 16) is skipped
+            distinct = [video.frames[i] for i in _distinct(bits, 16)]
+            visual = [v.as_dict() for d in extractors.visual for v in d.detect(distinct)]
             timings["visual"] = time.perf_counter() - t
         p = video.probe
         meta = {
