@@ -221,6 +221,9 @@ def moderate(
     kind: Annotated[ItemKind, typer.Option(help="What kind of content it is.")] = ItemKind.TEXT,
     policy: PolicyOpt = None,
     detector: DetectorsOpt = None,
+    caption: Annotated[
+        str | None, typer.Option(help="Caption / description / hashtags of a media file (judged with it).")
+    ] = None,
 ) -> None:
     """Moderate one text, a video or image file (`watchkeeper moderate clip.mp4`: decision with a
     timeline), or stream a JSONL file of items into a JSONL file of decisions."""
@@ -243,7 +246,7 @@ def moderate(
         from watchkeeper.extract.media import is_media_path
 
         if is_media_path(text):
-            _moderate_media(engine, Path(text), surface, as_json)
+            _moderate_media(engine, Path(text), surface, as_json, caption)
             return
         if len(text) > settings.max_text_chars:
             raise _fail(f"text is {len(text)} characters; the limit is {settings.max_text_chars}")
@@ -282,16 +285,18 @@ def timeline(decision: Decision) -> list[dict[str, Any]]:
                         "what": e.excerpt or e.note or e.matched or "",
                     }
                 )
-    return sorted(rows, key=lambda r: (r["t"] is None, r["t"] or 0.0, r["frame"] or 0))
+    unique = {(r["t"], r["frame"], r["category"], r["what"]): r for r in rows}  # one row per finding
+    return sorted(unique.values(), key=lambda r: (r["t"] is None, r["t"] or 0.0, r["frame"] or 0, r["category"]))
 
 
-def _moderate_media(engine: Engine, path: Path, surface: Surface, as_json: bool) -> None:
+def _moderate_media(engine: Engine, path: Path, surface: Surface, as_json: bool, caption: str | None) -> None:
     from watchkeeper.extract.media import Extractors, analyse_file
     from watchkeeper.extract.video import MediaError
 
     start = time.perf_counter()
     try:
-        analysis = analyse_file(path, surface=surface, extractors=Extractors.default())
+        fields = {"caption": caption} if caption else {}
+        analysis = analyse_file(path, surface=surface, fields=fields, extractors=Extractors.default())
     except MediaError as exc:
         raise _fail(f"{path}: refused: {exc}") from exc
     t = time.perf_counter()
@@ -305,7 +310,7 @@ def _moderate_media(engine: Engine, path: Path, surface: Surface, as_json: bool)
         body["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
         typer.echo(json.dumps(body, ensure_ascii=False))
         return
-    _print_decision(decision, analysis.item.text)
+    _print_decision(decision, caption or "")
     media = analysis.item.metadata.get("media", {})
     frames = analysis.item.metadata.get("frames", [])
     desc = ", ".join(f"{k} {media[k]}" for k in ("video_codec", "width", "height", "fps") if k in media)
