@@ -286,7 +286,8 @@ def timeline(decision: Decision) -> list[dict[str, Any]]:
                     }
                 )
     unique = {(r["t"], r["frame"], r["category"], r["what"]): r for r in rows}  # one row per finding
-    return sorted(unique.values(), key=lambda r: (r["t"] is None, r["t"] or 0.0, r["frame"] or 0, r["category"]))
+    order = sorted(unique.values(), key=lambda r: (r["t"] is None, r["t"] or 0.0, r["frame"] or 0, r["category"]))
+    return order
 
 
 def _moderate_media(engine: Engine, path: Path, surface: Surface, as_json: bool, caption: str | None) -> None:
