@@ -286,8 +286,7 @@ def timeline(decision: Decision) -> list[dict[str, Any]]:
                     }
                 )
     unique = {(r["t"], r["frame"], r["category"], r["what"]): r for r in rows}  # one row per finding
-    order = sorted(unique.values(), key=lambda r: (r["t"] is None, r["t"] or 0.0, r["frame"] or 0, r["category"]))
-    return order
+    return sorted(unique.values(), key=lambda r: (r["t"] is None, r["t"] or 0.0, r["frame"] or 0))
 
 
 def _moderate_media(engine: Engine, path: Path, surface: Surface, as_json: bool, caption: str | None) -> None:
