@@ -75,3 +75,10 @@ def store(db_url: str) -> Iterator[Store]:
     s = Store.open(db_url)
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True)
+def _default_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Code that opens the default database (e.g. the hashes detector's bank index) opens a temporary
+    one, never ./watchkeeper.db in the checkout."""
+    monkeypatch.setenv("WATCHKEEPER_DATABASE_URL", f"sqlite:///{tmp_path / 'default.db'}")

@@ -12,6 +12,7 @@ process sees bank changes within a minute); :meth:`reload` picks them up at once
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from watchkeeper.types import Evidence, Item, ItemKind, Signal
 
 __all__ = ["HashMatchDetector", "hashes_factory"]
 
+_HEX = re.compile(r"^[0-9a-f]{64}$")
 Loader = Callable[[], Any]  # () -> BankIndex-like: .query(hex, max_distance) -> [BankMatch]
 
 
@@ -69,13 +71,17 @@ class HashMatchDetector:
         if not isinstance(hashes, list) or not hashes:
             return [Signal.skipped(self.name, "no media hashes on the item (media not analysed)", c)
                     for c in sorted(self.categories or ())]  # fmt: skip
-        index = self._bank_index()
+        valid = [
+            h
+            for h in hashes
+            if isinstance(h, dict) and isinstance(h.get("pdq"), str) and _HEX.match(h["pdq"])
+        ]
+        index = self._bank_index() if valid else None
         best: dict[str, tuple[int, Evidence]] = {}
         matched_frames: dict[str, set[int]] = {}
         usable = 0
-        for n, h in enumerate(hashes):
-            if not isinstance(h, dict) or not isinstance(h.get("pdq"), str) or len(h["pdq"]) != 64:
-                continue
+        for n, h in enumerate(valid):
+            assert index is not None
             quality = int(h.get("quality") or 0)
             usable += 1
             for m in index.query(h["pdq"], 31):
@@ -92,7 +98,7 @@ class HashMatchDetector:
                 matched_frames.setdefault(bank.name, set()).add(n)
                 if bank.name not in best or m.distance < best[bank.name][0]:
                     best[bank.name] = (m.distance, ev)
-        if len(hashes) > 1:  # a video: how much of it matches (vPDQ's query match percentage)
+        if len(valid) > 1:  # a video: how much of it matches (vPDQ's query match percentage)
             for name, (d, ev) in best.items():
                 k = len(matched_frames[name])
                 share = f"; {k} of {usable} sampled frames ({100 * k / max(usable, 1):.0f}%) match the bank"
