@@ -112,3 +112,11 @@ def test_hostile_files_are_refused_with_a_reason(
     assert info.value.reason == reason, str(info.value)
     assert str(info.value).startswith(reason + ":") and len(str(info.value)) > len(reason) + 10
     assert time.perf_counter() - start < 10, "refusing must be quick"
+
+
+def test_long_videos_are_sampled_by_seeking(tmp_path: Path) -> None:
+    clip = make_video(tmp_path / "long.mp4", seconds=10, scene_every_s=4.0)
+    s = sample(clip, MediaLimits(seek_above_s=5, max_frames=5))
+    assert [(f.index, f.timecode_s) for f in s.frames] == [(0, 0.0), (60, 2.0), (120, 4.0), (180, 6.0), (240, 8.0)]
+    assert [f.reason for f in s.frames] == ["first", "floor", "scene", "floor", "scene"]
+    assert s.decoded_frames <= 300  # never more than one pass; usually far less

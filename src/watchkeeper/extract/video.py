@@ -7,10 +7,13 @@ corrupt, empty, enormous-resolution, decompression-bomb and non-video files are 
 :class:`MediaError` whose ``reason`` is a stable code and whose message says why — never a crash, and
 never a hang: each stage checks its own time budget while it decodes.
 
-Frames are chosen in one sequential decode pass (robust to any keyframe layout): the first frame, a
+Frames are chosen in one sequential decode pass (robust to any keyframe layout — encoders do not always
+put keyframes at scene cuts): the first frame, a
 frame wherever the picture changes sharply from the previous one (a scene cut: mean absolute difference
 of 32x18 colour thumbnails over ``scene_threshold``), and a frame whenever ``floor_interval_s`` passed
 without one; over ``max_frames`` the cuts with the largest change are kept first, then frames evenly.
+Videos longer than ``seek_above_s`` are sampled by seeking to keyframes instead, so their cost does not
+grow with their length.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ class MediaLimits:
     floor_interval_s: float = 2.0
     scene_threshold: float = 0.15
     max_frames: int = 48
+    #: videos longer than this are sampled by seeking to keyframes instead of decoding every frame
+    seek_above_s: float = 180.0
     #: sampled frames are scaled down to at most this width (OCR, hashing and nudity need no more)
     frame_max_width: int = 1280
     probe_timeout_s: float = 5.0
@@ -192,11 +197,14 @@ def _rgb(frame: Any, max_width: int) -> npt.NDArray[np.uint8]:
 
 
 def sample(path: str | Path, limits: MediaLimits = DEFAULT_LIMITS) -> VideoSample:
-    """Probe, then decode once and keep the first frame, scene cuts and floor-rate frames."""
+    """Probe, then decode once and keep the first frame, scene cuts and floor-rate frames (long videos:
+    seek instead, see :func:`_sample_by_seeking`)."""
     import av
 
     path = Path(path)
     info = probe(path, limits)
+    if info.duration_s > limits.seek_above_s:
+        return _sample_by_seeking(path, info, limits)
     start = time.perf_counter()
     container = _open(path)
     picked: list[Frame] = []
@@ -246,6 +254,61 @@ def sample(path: str | Path, limits: MediaLimits = DEFAULT_LIMITS) -> VideoSampl
     finally:
         container.close()
     return VideoSample(info, _cap(picked, limits.max_frames), decoded, round(time.perf_counter() - start, 3))
+
+
+def _sample_by_seeking(path: Path, info: Probe, limits: MediaLimits) -> VideoSample:
+    """Long videos: ``max_frames`` evenly spaced points (never closer than the floor interval); for each,
+    seek to the keyframe before it and decode forward to it. Decoding cost grows with the number of
+    samples and the keyframe interval, not with the video's length. A sample that differs sharply from
+    the previous one is marked as a scene change."""
+    import av
+
+    start = time.perf_counter()
+    step = max(limits.floor_interval_s, info.duration_s / limits.max_frames)
+    targets = [i * step for i in range(int(info.duration_s / step) + 1) if i * step < info.duration_s]
+    container = _open(path)
+    picked: list[Frame] = []
+    decoded = 0
+    try:
+        vs = container.streams.video[0]
+        vs.thread_type = "AUTO"
+        prev: npt.NDArray[np.float32] | None = None
+        frames: Any = None
+        position = -1e9  # time of the last decoded frame
+        for target in targets:
+            if frames is None or target - position > 10.0:  # far ahead: seek; near: keep decoding
+                container.seek(int(target / vs.time_base), stream=vs, backward=True, any_frame=False)
+                frames = container.decode(vs)
+            chosen = None
+            try:
+                for frame in frames:
+                    decoded += 1
+                    if time.perf_counter() - start > limits.decode_timeout_s:
+                        raise MediaError("timeout", f"decoding took over {limits.decode_timeout_s} s")
+                    position = float(frame.pts * frame.time_base) if frame.pts is not None else target
+                    if position >= target - 0.5 / info.fps:
+                        chosen = frame
+                        break
+            except av.error.FFmpegError as exc:
+                raise MediaError("unreadable", f"{path.name} is corrupt near {target:.1f} s ({exc})") from exc
+            if chosen is None:
+                continue
+            t = float(chosen.pts * chosen.time_base) if chosen.pts is not None else target
+            thumb = chosen.to_ndarray(width=32, height=18, format="rgb24").astype(np.float32) / 255.0
+            change = float(np.abs(thumb - prev).mean()) if prev is not None else 1.0
+            prev = thumb
+            reason: Literal["first", "scene", "floor"] = (
+                "first" if not picked else "scene" if change >= limits.scene_threshold else "floor"
+            )
+            index = round(t * info.fps)
+            if picked and index <= picked[-1].index:
+                continue
+            picked.append(Frame(index, round(t, 3), _rgb(chosen, limits.frame_max_width), reason, change))
+        if not picked:
+            raise MediaError("unreadable", f"{path.name} has no decodable frames (truncated?)")
+    finally:
+        container.close()
+    return VideoSample(info, tuple(picked), decoded, round(time.perf_counter() - start, 3))
 
 
 def _cap(frames: list[Frame], most: int) -> tuple[Frame, ...]:
