@@ -53,6 +53,8 @@ def test_reuploaded_segment_is_caught_with_its_timecode(banked: tuple[Path, str]
     engine = Engine.load(detectors=["rules", "links", "hashes"])
     item = analyse_file(_reupload(tmp / "reupload.mp4")).item
     assert item.kind is ItemKind.VIDEO and item.media[0].sha256
+    thumbs = [f["uri"] for f in item.metadata["frames"] if "uri" in f]  # for the console's timeline
+    assert thumbs and all(u.startswith("data:image/jpeg;base64,") for u in thumbs)
     decision = engine.moderate(item)
     assert set(decision.actions) == {Action.REMOVE, Action.ESCALATE_TO_REVIEW}
     assert "bank-known-violent-extremism" in [r.name for r in decision.fired_rules]

@@ -69,6 +69,28 @@ def _image(path: Path, limits: MediaLimits) -> np.ndarray[Any, Any]:
         raise MediaError("unreadable", f"{path.name} is not a readable image ({exc})") from exc
 
 
+def _frame_entries(frames: tuple[Frame, ...], thumbnails: int) -> list[dict[str, Any]]:
+    """Each sampled frame's time, index and reason; up to ``thumbnails`` of them (evenly spread) with a
+    256 px JPEG data URI, so a reviewer sees the video on its timeline without the file."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    step = max(1, -(-len(frames) // thumbnails)) if thumbnails > 0 else 0
+    out: list[dict[str, Any]] = []
+    for n, f in enumerate(frames):
+        entry: dict[str, Any] = {"t": f.timecode_s, "index": f.index, "reason": f.reason}
+        if step and n % step == 0:
+            im = Image.fromarray(f.image)
+            im.thumbnail((256, 256))
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", quality=60)
+            entry["uri"] = "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
+        out.append(entry)
+    return out
+
+
 def _distinct(bits: list[np.ndarray[Any, Any]], skip: int) -> list[int]:
     keep: list[int] = []
     for i, b in enumerate(bits):
@@ -93,6 +115,8 @@ class Extractors:
     speech: Recogniser | None = None
     visual: tuple[VisualDetector, ...] = ()
     ocr_max_frames: int = 14
+    #: small JPEG thumbnails kept on the item for the reviewer console's timeline (0: none)
+    thumbnails: int = 12
 
     @classmethod
     def default(cls) -> Extractors:
@@ -181,7 +205,7 @@ def analyse_file(
         p = video.probe
         meta = {
             "media_hashes": hashes,
-            "frames": [{"t": f.timecode_s, "index": f.index, "reason": f.reason} for f in video.frames],
+            "frames": _frame_entries(video.frames, extractors.thumbnails),
             "duration_s": p.duration_s,
             "media": {
                 "container": p.container, "video_codec": p.video_codec, "audio_codec": p.audio_codec,
