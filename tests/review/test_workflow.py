@@ -171,8 +171,12 @@ def test_qa_second_review_goes_to_someone_else_and_kappa_is_measured(store: Stor
     report = wf.agreement()
     assert report.pairs == 5 and report.observed_agreement == 0.8
     # first: hate hate har none hate / QA: hate none har none hate -> p_o .8, p_e 9/25 -> kappa .6875
-    # (sklearn.metrics.cohen_kappa_score on the same labels gives 0.6875 too)
+    from sklearn.metrics import cohen_kappa_score
+
+    first_labels = [a or "none" for a, _ in labels]
+    second_labels = [b or "none" for _, b in labels]
     assert report.kappa == pytest.approx(0.6875, abs=1e-4)
+    assert report.kappa == pytest.approx(cohen_kappa_score(first_labels, second_labels), abs=1e-4)
     assert report.by_reviewer["first"]["pairs"] == 5
     assert set(report.by_category) == {"hate", "harassment"}
     # QA reviews enforce nothing of their own
