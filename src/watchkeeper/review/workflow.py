@@ -878,16 +878,20 @@ class Workflow:
         except IntegrityError as exc:
             raise ConflictError(f"decision {decision_id} has already been appealed") from exc
 
-    def appeals(self, *, status: str | None = None, limit: int = 100) -> list[Appeal]:
+    def appeals(
+        self, *, status: str | None = None, limit: int = 100, appeal_id: int | None = None
+    ) -> list[Appeal]:
         q = select(AppealRow, CaseRow.id).join(CaseRow, CaseRow.appeal_id == AppealRow.id, isouter=True)
         q = q.order_by(AppealRow.id.desc()).limit(limit)
         if status is not None:
             q = q.where(AppealRow.status == status)
+        if appeal_id is not None:
+            q = q.where(AppealRow.id == appeal_id)
         with self.store.transaction() as s:
             return [_model(Appeal, a, case_id=cid) for a, cid in s.execute(q).all()]
 
     def get_appeal(self, appeal_id: int) -> Appeal:
-        found = [a for a in self.appeals(limit=1_000_000) if a.id == appeal_id]
+        found = self.appeals(appeal_id=appeal_id, limit=1)
         if not found:
             raise NotFoundError(f"no appeal {appeal_id}")
         return found[0]

@@ -224,10 +224,10 @@ class Service:
         """One batch: stored decisions answer replays; the rest get their authors' active strikes (for the
         policy's repeat-offender rules, unless the caller sent a count), are decided together and
         stored together with their enforcement, cases and sink events."""
-        stored = self.workflow.store.find_decisions([(i.id, i.content_hash()) for i in items])
+        keys = [(i.id, i.content_hash()) for i in items]  # hashed once per item
+        stored = self.workflow.store.find_decisions(keys)
         fresh: dict[tuple[str, str], Item] = {}
-        for item in items:
-            key = (item.id, item.content_hash())
+        for key, item in zip(keys, items, strict=True):
             if key not in stored:
                 fresh.setdefault(key, item)  # the same item twice in one batch is decided once
         counts = self.workflow.strike_counts(
@@ -246,8 +246,7 @@ class Service:
         made = dict(zip(fresh, recorded, strict=True))
         out: list[Outcome] = []
         answered: set[tuple[str, str]] = set()
-        for item in items:
-            key = (item.id, item.content_hash())
+        for key in keys:
             if key in stored:
                 out.append((stored[key], False))
             elif key in answered:  # a second copy within the batch gets the first one's decision

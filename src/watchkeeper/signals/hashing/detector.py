@@ -79,11 +79,9 @@ class HashMatchDetector:
         index = self._bank_index() if valid else None
         best: dict[str, tuple[int, Evidence]] = {}
         matched_frames: dict[str, set[int]] = {}
-        usable = 0
         for n, h in enumerate(valid):
             assert index is not None
             quality = int(h.get("quality") or 0)
-            usable += 1
             for m in index.query(h["pdq"], 31):
                 bank = self.banks.get(m.bank)
                 if bank is None or m.distance > bank.max_distance or quality < bank.min_quality:
@@ -101,7 +99,7 @@ class HashMatchDetector:
         if len(valid) > 1:  # a video: how much of it matches (vPDQ's query match percentage)
             for name, (d, ev) in best.items():
                 k = len(matched_frames[name])
-                share = f"; {k} of {usable} sampled frames ({100 * k / max(usable, 1):.0f}%) match the bank"
+                share = f"; {k} of {len(valid)} sampled frames ({100 * k / len(valid):.0f}%) match the bank"
                 best[name] = (d, ev.model_copy(update={"note": (ev.note or "") + share}))
         signals = [
             Signal.ok(self.name, self.banks[name].category, self.banks[name].score, [ev], rule=f"bank:{name}")
