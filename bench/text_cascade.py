@@ -8,20 +8,28 @@ the given files, shuffles them with a fixed seed, and moderates them one at a ti
 copies of earlier ones, to show what the embedding cache does on copy-paste-heavy traffic; the
 default 0 measures unique content only. Reports items/s after a warm-up (model load excluded and
 reported separately), the share of items the lexical stage settled without the encoder, the encoder
-cache hit rate, and the process's peak RSS. ``--batch 64`` measures the batch path (CLI file mode,
+cache hit rate, and the process's peak RSS (MiB). ``--batch 64`` measures the batch path (CLI file mode,
 ``Engine.moderate_many``); latencies are then per item averaged within each batch.
+
+``--processes 2`` runs the cascade in two worker processes (as ``watchkeeper serve --workers 2``
+does), each with one encoder thread, each on its share of the items; every process loads and warms
+up first, then all start together and the clock runs until the last one finishes. Memory is then
+reported per process (peak RSS, which counts shared libraries in each) and as their sum.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing as mp
+import os
 import random
 import resource
 import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from watchkeeper.engine import Engine
 from watchkeeper.types import Decision, Item
@@ -35,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--batch", type=int, default=1, help="items per Engine.moderate_many call (1: singly)")
+    ap.add_argument("--processes", type=int, default=1, help="worker processes, one encoder thread each")
     args = ap.parse_args(argv)
 
     texts: list[str] = []
@@ -54,32 +63,83 @@ def main(argv: list[str] | None = None) -> int:
         print("no comment-length texts found", file=sys.stderr)
         return 2
 
+    if args.processes > 1:
+        return _multi(args, texts)
+    report = _run(texts, args.batch) | {"repeat_share": args.repeat_share}
+    print(json.dumps(report, indent=None if args.json else 1))
+    return 0
+
+
+def _worker(texts: list[str], batch: int, barrier: Any, out: Any) -> None:
+    os.environ["WATCHKEEPER_ENCODER_THREADS"] = "1"
+    out.put(_run(texts, batch, barrier))
+
+
+def _multi(args: argparse.Namespace, texts: list[str]) -> int:
+    ctx = mp.get_context("spawn")
+    n = args.processes
+    barrier = ctx.Barrier(n + 1)
+    out = ctx.Queue()
+    shards = [texts[i::n] for i in range(n)]
+    procs = [ctx.Process(target=_worker, args=(shard, args.batch, barrier, out)) for shard in shards]
+    for p in procs:
+        p.start()
+    barrier.wait()  # every worker has loaded and warmed up
+    start = time.perf_counter()
+    reports = [out.get() for _ in procs]
+    elapsed = time.perf_counter() - start
+    for p in procs:
+        p.join()
+    report = {
+        "items": len(texts),
+        "processes": n,
+        "median_chars": statistics.median(len(t) for t in texts),
+        "repeat_share": args.repeat_share,
+        "batch": args.batch,
+        "items_per_s": round(len(texts) / elapsed, 1),
+        "per_process_items_per_s": [r["items_per_s"] for r in reports],
+        "settled_by_lexical_stage": round(
+            sum(r["settled_by_lexical_stage"] * r["items"] for r in reports) / len(texts), 3
+        ),
+        "load_s": max(r["load_s"] for r in reports),
+        "peak_rss_mb_per_process": [r["peak_rss_mb"] for r in reports],
+        "peak_rss_mb_sum": sum(r["peak_rss_mb"] for r in reports),
+        # PSS splits shared pages (torch's libraries, ...) between the processes that map them
+        "pss_mb_sum_at_end": sum(r["pss_mb_at_end"] or 0 for r in reports),
+    }
+    print(json.dumps(report, indent=None if args.json else 1))
+    return 0
+
+
+def _run(texts: list[str], batch: int, barrier: Any = None) -> dict[str, Any]:
     t0 = time.perf_counter()
     engine = Engine.load()
     engine.moderate(Item(id="warm", text="warm up: you are such a loser lol"))
     load_s = time.perf_counter() - t0
+    if barrier is not None:
+        barrier.wait()
 
     settled = 0
     lat: list[float] = []
     start = time.perf_counter()
     items = [Item(id=str(i), kind="comment", text=t) for i, t in enumerate(texts)]
-    for i in range(0, len(items), args.batch):
+    for i in range(0, len(items), batch):
         s = time.perf_counter()
-        decisions = engine.moderate_many(items[i : i + args.batch])
+        decisions = engine.moderate_many(items[i : i + batch])
         per_item = (time.perf_counter() - s) * 1000 / len(decisions)
         lat.extend([per_item] * len(decisions))
         settled += sum(_settled(d) for d in decisions)
     elapsed = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    enc = getattr(engine.cascade.detectors[-1], "encoder", None)
+    clf = next((d for d in engine.cascade.detectors if d.name == "classifier"), None)
+    enc = getattr(clf, "encoder", None)
     hits = getattr(enc, "hits", 0)
     misses = getattr(enc, "misses", 0)
     lat.sort()
     report = {
         "items": len(texts),
         "median_chars": statistics.median(len(t) for t in texts),
-        "repeat_share": args.repeat_share,
-        "batch": args.batch,
+        "batch": batch,
         "items_per_s": round(len(texts) / elapsed, 1),
         "p50_ms": round(lat[len(lat) // 2], 2),
         "p99_ms": round(lat[int(len(lat) * 0.99)], 2),
@@ -87,10 +147,21 @@ def main(argv: list[str] | None = None) -> int:
         "encoder_cache_hit_rate": round(hits / (hits + misses), 3) if hits + misses else None,
         "load_s": round(load_s, 1),
         "peak_rss_mb": round(rss_mb, 0),
+        "pss_mb_at_end": _pss_mb(),
         "detectors": engine.detector_names,
     }
-    print(json.dumps(report, indent=None if args.json else 1))
-    return 0
+    return report
+
+
+def _pss_mb() -> float | None:
+    """This process's proportional set size (Linux), in MiB."""
+    try:
+        for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return round(int(line.split()[1]) / 1024, 0)
+    except OSError:
+        pass
+    return None
 
 
 def _settled(decision: Decision) -> bool:

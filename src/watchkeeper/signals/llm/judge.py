@@ -58,11 +58,16 @@ class Route:
 def route(policy: PolicyPack, item: Item, prior: Sequence[Signal]) -> Route:
     spec = policy.manifest.judge
     chosen: dict[str, str] = {}
+    by_category: dict[str, list[Signal]] = {}
+    for s in prior:
+        by_category.setdefault(s.category, []).append(s)
+    wildcard = by_category.get("*", [])
     for cat in policy.categories:
         if not cat.applies_to(item.surface, item.kind) or cat.id == spec.manipulation_category:
             continue
-        mine = [s for s in prior if s.category in (cat.id, "*")]
-        ok = [s.score for s in mine if s.is_ok and s.category == cat.id]
+        own = by_category.get(cat.id, [])
+        mine = own + wildcard
+        ok = [s.score for s in own if s.is_ok]
         score = max(ok, default=0.0)
         low, high = policy.judge_band(cat)
         if score >= high:
