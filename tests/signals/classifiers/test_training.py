@@ -77,7 +77,9 @@ def alpha_beta_rows(seed: int, n: int = 4000) -> list[TrainRow]:
 def test_calibration_is_reliable_on_a_fixture() -> None:
     """Calibrated probabilities must come out near the true rates (tolerance 0.08), and the ECE small."""
     rows = alpha_beta_rows(3)
-    heads = train_heads(rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=None))
+    heads = train_heads(
+        rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=None, benign_requests=0)
+    )
     head = heads.full["violating"]
     texts = ["alpha x", "beta y"]
     p = head.proba(lexical_features(texts), HashEncoder().encode(texts))
@@ -117,8 +119,12 @@ def test_offensive_only_rows_do_not_teach_violating(tmp_path: Path) -> None:
 
 def test_prior_shift_moves_probabilities_by_bayes_rule() -> None:
     rows = alpha_beta_rows(5)
-    mix = train_heads(rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=None))
-    low = train_heads(rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=0.1))
+    mix = train_heads(
+        rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=None, benign_requests=0)
+    )
+    low = train_heads(
+        rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=0.1, benign_requests=0)
+    )
     texts = ["alpha x"]
     x, e = lexical_features(texts), HashEncoder().encode(texts)
     p_mix = float(mix.full["violating"].proba(x, e)[0])
@@ -126,3 +132,17 @@ def test_prior_shift_moves_probabilities_by_bayes_rule() -> None:
     # odds scale by (0.1/0.9) / (0.5/0.5): 0.8 -> odds 4 -> 4/9 -> p ~ 0.31
     expected_odds = p_mix / (1 - p_mix) * (0.1 / 0.9) / (0.5 / 0.5)
     assert p_low == pytest.approx(expected_odds / (1 + expected_odds), abs=0.05)
+
+
+def test_generated_benign_requests_are_reproducible_negatives() -> None:
+    from watchkeeper.signals.classifiers.augment import benign_requests
+
+    a, b = benign_requests(300, 5), benign_requests(300, 5)
+    assert a == b and len({t for _, t in a}) == 300
+    assert benign_requests(300, 6) != a
+    heads = train_heads(
+        synthetic_rows(), HashEncoder(), config=TrainConfig(seed=7, min_positives=5), version="t"
+    )
+    assert "augment" in heads.card["datasets"]
+    x = lexical_features(["write a poem about bees"])
+    assert heads.full["violating"].proba(x, HashEncoder().encode(["write a poem about bees"]))[0] < 0.2

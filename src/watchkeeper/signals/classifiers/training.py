@@ -50,7 +50,7 @@ _OFFENSIVE_FLAGGED = frozenset({"davidson", "hatexplain"})
 #: datasets that are about spam; every other dataset's rows are assumed not to be spam (hate tweets,
 #: chat prompts and harmful requests are many things, but not bulk promotion)
 _SPAM_DATASETS = frozenset({"sms_spam", "youtube_spam", "smishing"})
-_ALL_NEGATIVE = "__all_negative__"
+ALL_NEGATIVE = "__all_negative__"
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,8 @@ class TrainConfig:
     #: a weak head adds false positives; its category relies on the other tiers instead
     min_holdout_f1: float = 0.5
     max_iter: int = 2000
+    #: generated ordinary requests added as hard negatives (see :mod:`.augment`); 0 turns them off
+    benign_requests: int = 800
 
 
 def load_rows(paths: Sequence[Path], *, languages: Sequence[str] | None = None) -> list[TrainRow]:
@@ -136,7 +138,7 @@ def load_rows(paths: Sequence[Path], *, languages: Sequence[str] | None = None) 
             if flagged == 0:
                 # the dataset says the row violates nothing it knows of: a negative for every head
                 # (Davidson/HateXplain "neither"/"normal" rows qualify; their offensive rows do not)
-                labels[_ALL_NEGATIVE] = 1
+                labels[ALL_NEGATIVE] = 1
             if dataset not in _SPAM_DATASETS:
                 labels.setdefault("spam", 0)
             rows.append(TrainRow(str(raw.get("id") or f"{path.stem}:{lineno}"), text, dataset, labels, lang))
@@ -289,6 +291,13 @@ def train_heads(
     """Train lexical and full heads for every label with enough positives; deterministic for a seed."""
     cfg = config or TrainConfig()
     started = time.perf_counter()
+    if cfg.benign_requests:
+        from watchkeeper.signals.classifiers.augment import benign_labels, benign_requests
+
+        rows = list(rows) + [
+            TrainRow(rid, text, "augment", benign_labels())
+            for rid, text in benign_requests(cfg.benign_requests, cfg.seed)
+        ]
     all_rows = sorted(rows, key=lambda r: r.id)  # input order must not matter
     rows = [r for r in all_rows if r.lang in cfg.languages]
     texts = [normalize(r.text).text for r in rows]
@@ -302,13 +311,13 @@ def train_heads(
         [cfg.example_weight if r.dataset == "policy" else dw.get(r.dataset, 1.0) for r in rows],
         dtype=np.float64,
     )
-    names = sorted({k for r in rows for k in r.labels} - {_ALL_NEGATIVE})
+    names = sorted({k for r in rows for k in r.labels} - {ALL_NEGATIVE})
     lexical: dict[str, Head] = {}
     full: dict[str, Head] = {}
     card_heads: dict[str, Any] = {}
     dropped: dict[str, Any] = {}
     for name in names:
-        has = np.array([name in r.labels or _ALL_NEGATIVE in r.labels for r in rows])
+        has = np.array([name in r.labels or ALL_NEGATIVE in r.labels for r in rows])
         y_all = np.array([r.labels.get(name, 0) for r in rows], dtype=np.int64)
         splits = {p: np.where(has & (buckets == p))[0] for p in ("train", "calibration", "holdout")}
         pos = int(y_all[splits["train"]].sum())
@@ -394,7 +403,7 @@ def _train_multilingual(
         log("multilingual: no language other than English has enough rows; no multilingual heads")
         return {}, (), {}
     foreign = [r for r in rows if r.lang in languages]
-    cats = sorted({k for r in foreign for k, v in r.labels.items() if v} - {VIOLATING, _ALL_NEGATIVE})
+    cats = sorted({k for r in foreign for k, v in r.labels.items() if v} - {VIOLATING, ALL_NEGATIVE})
     data = foreign + [r for r in rows if r.dataset in cfg.multilingual_english and r.lang in cfg.languages]
     log(f"multilingual: {len(data)} rows in {', '.join(languages)} (+ English twins); heads for {cats}")
     x_lex = lexical_features([normalize(r.text).text for r in data])
@@ -404,9 +413,15 @@ def _train_multilingual(
     weights = np.ones(len(data), dtype=np.float64)
     lang_of = np.array([r.lang for r in data])
     heads: dict[str, Head] = {}
-    card: dict[str, Any] = {"encoder": encoder.name, "languages": list(languages), "heads": {}}
+    card: dict[str, Any] = {
+        "encoder": encoder.name,
+        "languages": list(languages),
+        "datasets": sorted({r.dataset for r in data}),
+        "rows": len(data),
+        "heads": {},
+    }
     for name in cats:
-        has = np.array([name in r.labels or _ALL_NEGATIVE in r.labels for r in data])
+        has = np.array([name in r.labels or ALL_NEGATIVE in r.labels for r in data])
         y = np.array([r.labels.get(name, 0) for r in data], dtype=np.int64)
         splits = {p: np.where(has & (buckets == p))[0] for p in ("train", "calibration", "holdout")}
         pos = int(y[splits["train"]].sum())
