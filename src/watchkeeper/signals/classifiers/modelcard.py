@@ -34,8 +34,9 @@ categories they cover (hate); every other category is `unverified` for it.
 - Calibration is measured on the training mix (ECE below) and the prior shift assumes 20 % violating
   traffic; the platform's own base rates differ — recalibrate on reviewed platform data.
 - The multilingual hate head learned from Multilingual HateCheck, whose cases are templates with
-  identity terms swapped in: its holdout figure is on the same templates. Trained on English HateCheck
-  alone, the same recipe reached F1 0.84 on the ten languages (cross-lingual transfer through e5);
+  identity terms swapped in: its holdout figure is on the same templates. A head on the e5 embedding
+  alone, trained on English HateCheck only, reached F1 0.84 on the ten languages' holdout (transfer
+  through e5, no template seen in those languages);
   hate phrased unlike the templates is missed more often (e.g. a Spanish sentence that women should
   not vote scored 0.03).
 - Chatbot-style prompts (role-play set-ups, requests for sexual fiction, jailbreaks) are far from the
