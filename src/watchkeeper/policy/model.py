@@ -9,6 +9,7 @@ listing every problem with file:line; these models only describe shapes and loca
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -429,9 +430,9 @@ class PolicyPack(_Model):
     def bank(self, name: str) -> BankSpec | None:
         return next((b for b in self.manifest.banks if b.name == name), None)
 
-    @property
+    @cached_property
     def decision_rules(self) -> tuple[PackRule, ...]:
-        """The pack's rules plus one rule per bank with actions (``bank-<name>``)."""
+        """The pack's rules plus one rule per bank with actions (``bank-<name>``); built once per pack."""
         banks = tuple(
             PackRule(
                 name=f"bank-{b.name}",

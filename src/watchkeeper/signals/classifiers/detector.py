@@ -85,6 +85,20 @@ def judgeability(
     return "ok", None
 
 
+def _judged(
+    ctx: DetectContext, field_name: str, raw: str, declared: str | None, multilingual: frozenset[str]
+) -> tuple[str, str | None]:
+    """:func:`judgeability`, worked out once per field of an item (both ML detectors and the batch
+    prefetch ask)."""
+    key = f"judgeability:{field_name}:{declared}:{sorted(multilingual)}"
+    hit = ctx.memo.get(key)
+    if isinstance(hit, tuple) and hit[0] is raw:
+        return hit[1]  # type: ignore[no-any-return]
+    result = judgeability(raw, declared, multilingual)
+    ctx.memo[key] = (raw, result)
+    return result
+
+
 class ExampleIndex:
     """The pack's examples, per category: hashed n-grams at once, embeddings on first need (so items
     the lexical stage settles never load the encoder)."""
@@ -262,7 +276,7 @@ class ClassifierDetector(_EncoderTier):
     def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
         out: list[Signal] = []
         for field_name, raw in item.texts():
-            status, reason = judgeability(raw, item.language, self.languages)
+            status, reason = _judged(ctx, field_name, raw, item.language, self.languages)
             if status == "skip":
                 continue
             if status == "multilingual":
@@ -283,7 +297,7 @@ class ClassifierDetector(_EncoderTier):
         foreign: list[str] = []
         for item, ctx in zip(items, contexts, strict=True):
             for field_name, raw in item.texts():
-                status = judgeability(raw, item.language, self.languages)[0]
+                status = _judged(ctx, field_name, raw, item.language, self.languages)[0]
                 if status == "ok":
                     keys.append((ctx, field_name, ctx.normalized(field_name, raw).text))
                 elif status == "multilingual":
@@ -422,7 +436,7 @@ class ExampleMatchDetector(_EncoderTier):
     def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
         out: list[Signal] = []
         for field_name, raw in item.texts():
-            if judgeability(raw, item.language)[0] != "ok":
+            if _judged(ctx, field_name, raw, item.language, frozenset())[0] != "ok":
                 continue
             text = ctx.normalized(field_name, raw).text
             # only pay for an embedding when the text overlaps an example or is already embedded
