@@ -263,7 +263,9 @@ def _cached_embeddings(
     hashes = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
     missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in where}.items())
     if missing:
-        log(f"embedding {len(missing)} new texts with {encoder.name} ({len(texts) - len(missing)} cached)")
+        unique = len(set(hashes))
+        cached = unique - len(missing)
+        log(f"embedding {len(missing)} new texts with {encoder.name} ({cached} of {unique} cached)")
         new = encoder.encode([t for _, t in missing])
         for h, _ in missing:
             where[h] = len(keys)
