@@ -3,8 +3,10 @@
 PyTorch's dynamic quantisation picks one activation scale per *tensor*, so a text's embedding moves
 with whatever else shares its batch (and with the padding): the same comment could score differently
 in two batches. Here every row (token) gets its own activation scale and every output channel its
-own weight scale; the int8 product is exact in int32 (``torch._int_mm``), so results are identical
-whatever the batch, and about 2.4x faster than float32 matrix products on this CPU.
+own weight scale; the int8 product is exact in int32 (``torch._int_mm``), so a layer's result for a
+row is identical whatever the batch (through a whole model, float rounding in attention or layer norm
+can still flip one rounding step now and then: median element difference 3e-8, max ~1e-2), and the
+product is about 2.4x faster than float32 on this CPU.
 """
 
 from __future__ import annotations
