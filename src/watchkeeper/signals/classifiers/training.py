@@ -242,6 +242,22 @@ def _fit_head(
     return fit
 
 
+def _labels_and_splits(
+    name: str, rows: Sequence[TrainRow], buckets: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray], int]:
+    """Labels of ``name`` (0 where unlabelled), the row indices of each split among the rows that
+    label it (or say they violate nothing), and the training positives."""
+    has = np.array([name in r.labels or ALL_NEGATIVE in r.labels for r in rows])
+    y = np.array([r.labels.get(name, 0) for r in rows], dtype=np.int64)
+    splits = {p: np.where(has & (buckets == p))[0] for p in ("train", "calibration", "holdout")}
+    return y, splits, int(y[splits["train"]].sum())
+
+
+def _trainable(y: np.ndarray, splits: dict[str, np.ndarray], cfg: TrainConfig) -> bool:
+    train = y[splits["train"]]
+    return int(train.sum()) >= cfg.min_positives and len(set(train.tolist())) == 2
+
+
 def _cached_embeddings(
     texts: list[str], encoder: TextEncoder, cache_dir: Path | None, log: Callable[[str], None]
 ) -> Matrix:
@@ -319,11 +335,8 @@ def train_heads(
     card_heads: dict[str, Any] = {}
     dropped: dict[str, Any] = {}
     for name in names:
-        has = np.array([name in r.labels or ALL_NEGATIVE in r.labels for r in rows])
-        y_all = np.array([r.labels.get(name, 0) for r in rows], dtype=np.int64)
-        splits = {p: np.where(has & (buckets == p))[0] for p in ("train", "calibration", "holdout")}
-        pos = int(y_all[splits["train"]].sum())
-        if pos < cfg.min_positives or len(set(y_all[splits["train"]].tolist())) < 2:
+        y_all, splits, pos = _labels_and_splits(name, rows, buckets)
+        if not _trainable(y_all, splits, cfg):
             log(f"  {name}: {pos} positives — too few, no head")
             continue
         f_lex = _fit_head(name, x_lex, y_all, weights, splits, cfg.c_lexical, encoder.dim, False, cfg)
@@ -423,11 +436,8 @@ def _train_multilingual(
         "heads": {},
     }
     for name in cats:
-        has = np.array([name in r.labels or ALL_NEGATIVE in r.labels for r in data])
-        y = np.array([r.labels.get(name, 0) for r in data], dtype=np.int64)
-        splits = {p: np.where(has & (buckets == p))[0] for p in ("train", "calibration", "holdout")}
-        pos = int(y[splits["train"]].sum())
-        if pos < cfg.min_positives or len(set(y[splits["train"]].tolist())) < 2:
+        y, splits, pos = _labels_and_splits(name, data, buckets)
+        if not _trainable(y, splits, cfg):
             continue
         fit = _fit_head(name, x, y, weights, splits, cfg.c_full, encoder.dim, True, cfg)
         ho = fit.holdout_mix
