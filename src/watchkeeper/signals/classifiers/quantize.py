@@ -11,6 +11,7 @@ product is about 2.4x faster than float32 on this CPU.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 __all__ = ["RowInt8Linear", "quantize_linears"]
@@ -46,8 +47,9 @@ class RowInt8Linear(torch.nn.Module):
         return out
 
 
-#: the last input quantised, so the query, key and value layers (one input) quantise it once
-_LAST: list[Any] = [None, None, None]
+#: per thread, the last input quantised, so the query, key and value layers (one input) quantise it
+#: once; thread-local so two encoders running in two threads never see each other's input
+_LAST = threading.local()
 
 
 def _rows(shape: torch.Size) -> int:
@@ -58,14 +60,15 @@ def _rows(shape: torch.Size) -> int:
 
 
 def _quantize_rows(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    if _LAST[0] is x:
-        return _LAST[1], _LAST[2]
+    last = getattr(_LAST, "entry", None)
+    if last is not None and last[0] is x:
+        return last[1], last[2]
     rows = x.reshape(-1, x.shape[-1])
     if rows.shape[0] <= 16:  # the int8 kernel wants more than 16 rows; padding rows touch nothing else
         rows = torch.cat([rows, rows.new_zeros(17 - rows.shape[0], rows.shape[1])])
     scale = rows.abs().amax(dim=1, keepdim=True).clamp_(min=1e-12).div_(127.0)
     a = torch.div(rows, scale).round_().to(torch.int8)
-    _LAST[:] = [x, a, scale]
+    _LAST.entry = (x, a, scale)
     return a, scale
 
 
