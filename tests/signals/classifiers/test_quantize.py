@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from watchkeeper.signals.classifiers.encoder import MULTILINGUAL_MAX_CHARS, multilingual_input
-from watchkeeper.signals.classifiers.quantize import RowInt8Linear, quantize_linears
+from watchkeeper.signals.classifiers.quantize import EXACT_K, RowInt8Linear, int8_kernel, quantize_linears
 
 
 def test_int8_linear_is_close_to_float32() -> None:
@@ -40,3 +41,50 @@ def test_quantize_linears_replaces_every_linear_in_place() -> None:
 def test_multilingual_input_is_cut_to_a_bounded_length() -> None:
     assert multilingual_input("  hola   amigo \n") == "hola amigo"
     assert len(multilingual_input("mot " * 100_000)) <= MULTILINGUAL_MAX_CHARS
+
+
+def _layer_with_kernel(lin: torch.nn.Linear, kernel: str, monkeypatch: pytest.MonkeyPatch) -> RowInt8Linear:
+    monkeypatch.setenv("WATCHKEEPER_INT8_KERNEL", kernel)
+    int8_kernel.cache_clear()
+    try:
+        layer = RowInt8Linear(lin)
+    finally:
+        int8_kernel.cache_clear()
+    assert layer.kernel == kernel
+    return layer
+
+
+@pytest.mark.parametrize(("k", "n", "scale"), [(384, 1536, 3.0), (1536, 384, 3.0), (64, 32, 1000.0)])
+def test_float_and_int_kernels_agree_bit_for_bit(k: int, n: int, scale: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    torch.manual_seed(k + n)
+    lin = torch.nn.Linear(k, n)
+    x = scale * torch.randn(2, 20, k)
+    by_int = _layer_with_kernel(lin, "int", monkeypatch)(x)
+    by_float = _layer_with_kernel(lin, "float", monkeypatch)(x)
+    assert torch.equal(by_int, by_float)
+
+
+def test_float_kernel_is_exact_past_float32s_integer_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every product at +127 * +127: a 1,536-term sum (24.8 million) is past 2**24, where a single
+    # float32 sum would round; chunking keeps the float kernel equal to the int32 one
+    lin = torch.nn.Linear(1536, 4)
+    with torch.no_grad():
+        lin.weight.fill_(0.5)
+        lin.bias.zero_()
+    x = torch.ones(17, 1536)
+    assert EXACT_K < 1536
+    by_int = _layer_with_kernel(lin, "int", monkeypatch)(x)
+    by_float = _layer_with_kernel(lin, "float", monkeypatch)(x)
+    assert torch.equal(by_int, by_float)
+    assert by_float[0, 0].item() == pytest.approx(768.0, rel=1e-4)
+
+
+def test_int8_kernel_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WATCHKEEPER_INT8_KERNEL", raising=False)
+    int8_kernel.cache_clear()
+    assert int8_kernel() in ("int", "float")  # measured on this machine
+    monkeypatch.setenv("WATCHKEEPER_INT8_KERNEL", "simd")
+    int8_kernel.cache_clear()
+    with pytest.raises(ValueError, match="WATCHKEEPER_INT8_KERNEL"):
+        int8_kernel()
+    int8_kernel.cache_clear()
