@@ -146,3 +146,31 @@ def test_generated_benign_requests_are_reproducible_negatives() -> None:
     assert "augment" in heads.card["datasets"]
     x = lexical_features(["write a poem about bees"])
     assert heads.full["violating"].proba(x, HashEncoder().encode(["write a poem about bees"]))[0] < 0.2
+
+
+def test_generated_policy_requests_are_reproducible_and_balanced() -> None:
+    from watchkeeper.signals.classifiers.augment import policy_request_labels, policy_requests
+
+    a, b = policy_requests(600, 5), policy_requests(600, 5)
+    assert a == b and len({t for _, t, _, _ in a}) == 600
+    assert policy_requests(600, 6) != a
+    labels = [label for _, _, _, label in a]
+    assert 0.4 < sum(labels) / len(labels) < 0.6  # harmful requests and safe look-alikes alike
+    wrapped = [(t, label) for _, t, _, label in a if t.lower().startswith(("ignore all", "you are dan"))]
+    # the manipulation preamble is on both sides, so it cannot be what decides the label
+    assert {label for _, label in wrapped} == {0, 1}
+    cats = {c for _, _, c, label in a if label}
+    assert {"sexual", "self_harm", "hate", "violence"} <= cats
+    assert policy_request_labels("sexual", 1) == {"violating": 1, "sexual": 1}
+    assert policy_request_labels("sexual", 0)["violating"] == 0
+
+
+def test_generated_rows_only_ever_train() -> None:
+    # a head's card reports calibration/holdout counts over real rows only: with no real rows of a
+    # label beyond training, generated rows must not appear in those splits
+    rows = synthetic_rows()
+    heads = train_heads(rows, HashEncoder(), config=TrainConfig(seed=7, min_positives=5), version="t")
+    real = {p: sum(1 for r in rows if bucket_of(r.id) == p) for p in ("calibration", "holdout")}
+    for part in ("calibration", "holdout"):
+        counts = heads.card["heads"]["violating"][part]
+        assert counts["tp"] + counts["fp"] + counts["tn"] + counts["fn"] == real[part]

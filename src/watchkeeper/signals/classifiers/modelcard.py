@@ -40,7 +40,10 @@ categories they cover (hate); every other category is `unverified` for it.
   hate phrased unlike the templates is missed more often (e.g. a Spanish sentence that women should
   not vote scored 0.03).
 - Chatbot-style prompts (role-play set-ups, requests for sexual fiction, jailbreaks) are far from the
-  training data; ToxicChat recall is low.
+  public training data; generated requests for banned content (with safe look-alikes) cover the
+  plainest forms, but long role-play set-ups and jailbreak-wrapped requests are still mostly missed
+  (ToxicChat recall about 0.3). The generated requests come from a few hundred templates: they teach
+  the forms they contain, not the open variety of real prompts.
 """
 
 
@@ -56,8 +59,10 @@ def write_model_card(heads: HeadSet, artifact: Path) -> Path:
         " + hashed n-grams",
         f"- Data: {', '.join(card.get('datasets', []))} — {card.get('rows')} rows "
         "(permissively licensed dev splits, the policy pack's examples, and `augment`: generated ordinary "
-        "requests as hard negatives); split by a hash of the row id: "
-        "70 % train, 10 % calibration, 20 % holdout never trained on",
+        "requests as hard negatives, plus requests for content the pack bans with safe look-alikes on the "
+        "same topics, some wrapped in manipulation preambles); real rows split by a hash of the row id: "
+        "70 % train, 10 % calibration, 20 % holdout never trained on; the pack's examples and generated "
+        "rows only ever train",
         "",
         "## Heads (holdout part, threshold 0.5 on the shipped, prior-shifted probability)",
         "",
@@ -76,13 +81,15 @@ def write_model_card(heads: HeadSet, artifact: Path) -> Path:
     if dropped:
         md += [
             "",
-            "Trained but not shipped (holdout F1 below the bar; these categories rely on the rules tier,",
-            "policy-example matching and the violating head):",
+            "Trained but not shipped (holdout F1 below 0.5, or fewer than 10 real holdout positives to",
+            "measure it on; these categories rely on the rules tier, policy-example matching and the",
+            "violating head):",
             "",
         ]
         for name, d in sorted(dropped.items()):
             md.append(
                 f"- {name}: {d['train_positives']} training positives, holdout F1 {d['holdout']['f1']:.3f}"
+                f" on {d['holdout']['support']} positives"
             )
     ml = card.get("multilingual") or {}
     if ml.get("heads"):

@@ -51,6 +51,10 @@ _OFFENSIVE_FLAGGED = frozenset({"davidson", "hatexplain"})
 #: chat prompts and harmful requests are many things, but not bulk promotion)
 _SPAM_DATASETS = frozenset({"sms_spam", "youtube_spam", "smishing"})
 ALL_NEGATIVE = "__all_negative__"
+#: the dataset name of rows written by :mod:`.augment`
+GENERATED = "augment"
+#: rows that go to the training split whatever their id hashes to
+_TRAIN_ONLY = frozenset({"policy", GENERATED})
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,11 @@ class TrainConfig:
     max_iter: int = 2000
     #: generated ordinary requests added as hard negatives (see :mod:`.augment`); 0 turns them off
     benign_requests: int = 800
+    #: generated requests for what the pack bans, half of them safe look-alikes on the same topics,
+    #: some wrapped in manipulation preambles (see :func:`.augment.policy_requests`); 0 turns them off
+    policy_requests: int = 1200
+    #: the share of those that ask for banned content (the rest are look-alikes)
+    policy_request_harmful_share: float = 0.5
 
 
 def load_rows(paths: Sequence[Path], *, languages: Sequence[str] | None = None) -> list[TrainRow]:
@@ -309,12 +318,18 @@ def train_heads(
     """Train lexical and full heads for every label with enough positives; deterministic for a seed."""
     cfg = config or TrainConfig()
     started = time.perf_counter()
-    if cfg.benign_requests:
-        from watchkeeper.signals.classifiers.augment import benign_labels, benign_requests
+    if cfg.benign_requests or cfg.policy_requests:
+        from watchkeeper.signals.classifiers import augment
 
         rows = list(rows) + [
-            TrainRow(rid, text, "augment", benign_labels())
-            for rid, text in benign_requests(cfg.benign_requests, cfg.seed)
+            TrainRow(rid, text, GENERATED, augment.benign_labels())
+            for rid, text in augment.benign_requests(cfg.benign_requests, cfg.seed)
+        ]
+        rows += [
+            TrainRow(rid, text, GENERATED, augment.policy_request_labels(cat, label))
+            for rid, text, cat, label in augment.policy_requests(
+                cfg.policy_requests, cfg.seed, harmful_share=cfg.policy_request_harmful_share
+            )
         ]
     all_rows = sorted(rows, key=lambda r: r.id)  # input order must not matter
     rows = [r for r in all_rows if r.lang in cfg.languages]
@@ -323,7 +338,8 @@ def train_heads(
     x_lex = lexical_features(texts)
     emb = _cached_embeddings(texts, encoder, cache_dir, log)
     x_full = sp.hstack([x_lex, sp.csr_matrix(emb * cfg.emb_scale)], format="csr")
-    buckets = np.array([bucket_of(r.id) if r.dataset != "policy" else "train" for r in rows])
+    # the pack's examples and generated rows only ever train: calibration and holdout are real data
+    buckets = np.array([bucket_of(r.id) if r.dataset not in _TRAIN_ONLY else "train" for r in rows])
     dw = dict(cfg.dataset_weights)
     weights = np.array(
         [cfg.example_weight if r.dataset == "policy" else dw.get(r.dataset, 1.0) for r in rows],
