@@ -365,7 +365,10 @@ _WRAPPERS = (
 
 def _fill(template: str, rnd: random.Random) -> str:
     return template.format(
-        person=rnd.choice(_PEOPLE), adults=rnd.choice(_ADULTS), group=rnd.choice(_GROUPS), bank=rnd.choice(_BANKS)
+        person=rnd.choice(_PEOPLE),
+        adults=rnd.choice(_ADULTS),
+        group=rnd.choice(_GROUPS),
+        bank=rnd.choice(_BANKS),
     )
 
 
