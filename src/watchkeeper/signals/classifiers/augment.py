@@ -403,8 +403,4 @@ def policy_requests(
 
 def policy_request_labels(category: str, label: int) -> dict[str, int]:
     """A banned request violates its category (and so "violating"); a look-alike violates nothing."""
-    from watchkeeper.signals.classifiers.training import ALL_NEGATIVE
-
-    if label:
-        return {VIOLATING: 1, category: 1}
-    return {VIOLATING: 0, ALL_NEGATIVE: 1}
+    return {VIOLATING: 1, category: 1} if label else benign_labels()

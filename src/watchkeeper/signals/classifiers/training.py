@@ -2,8 +2,9 @@
 
 Data: labelled JSONL files in the shared record format, permissively licensed only (a file whose
 dataset is known to forbid shipping trained weights is refused), plus the policy pack's own positive
-and negative examples. Every row goes to a fixed bucket by a hash of its id — 20 % ``holdout`` (never
-trained on; ``watchkeeper eval --split holdout`` scores exactly these rows), 10 % ``calibration``
+and negative examples, plus generated requests (:mod:`.augment`). Every dataset row goes to a fixed
+bucket by a hash of its id (the pack's examples and generated rows always train) — 20 % ``holdout``
+(never trained on; ``watchkeeper eval --split holdout`` scores exactly these rows), 10 % ``calibration``
 (Platt scaling and the model card's figures), 70 % ``train`` — so the split is the same on every
 machine and every run.
 
