@@ -4,8 +4,9 @@ PyTorch's dynamic quantisation picks one activation scale per *tensor*, so a tex
 with whatever else shares its batch (and with the padding): the same comment could score differently
 in two batches. Here every row (token) gets its own activation scale and every output channel its
 own weight scale; the int8 product is exact in int32, so a layer's result for a row is identical
-whatever the batch (through a whole model, float rounding in attention or layer norm can still flip
-one rounding step now and then: median element difference 3e-8, max ~1e-2).
+whatever the batch. (Through a whole padded model, masked padding still changes attention's float
+rounding, which the activation rounding can amplify to ~1e-2 in an element; the encoder therefore
+runs texts packed, without padding — :mod:`.packed` — and is then batch-invariant bit for bit.)
 
 Two kernels compute that same exact integer product, bit for bit:
 
