@@ -112,3 +112,39 @@ def test_duplicate_names_are_refused() -> None:
 
     with pytest.raises(ValueError, match="duplicate"):
         Cascade(PACK, [Scripted("x", 0), Scripted("x", 1)])
+
+
+@dataclass
+class ReadyWhenTold(Scripted):
+    """A costly detector that says whether its answer is already computed, and records its thread."""
+
+    is_ready: bool = False
+    threads: list[str] = field(default_factory=list)
+
+    def ready(self, item: Item, ctx: DetectContext) -> bool:
+        return self.is_ready
+
+    def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
+        import threading
+
+        self.threads.append(threading.current_thread().name)
+        return super().detect(item, ctx)
+
+
+def test_a_ready_detector_runs_in_line_and_others_in_a_worker() -> None:
+    import threading
+
+    ready = ReadyWhenTold("ready", 100, is_ready=True)
+    busy = ReadyWhenTold("busy", 100, is_ready=False)
+    with Cascade(PACK, [ready, busy]) as cascade:
+        cascade.run(ITEM)
+    assert ready.threads == [threading.current_thread().name]
+    assert busy.threads and busy.threads[0].startswith("wk-detector")
+
+
+def test_a_ready_detector_that_fails_is_still_an_error_signal() -> None:
+    broken = ReadyWhenTold("broken", 100, is_ready=True, raises=RuntimeError("boom"))
+    with Cascade(PACK, [broken]) as cascade:
+        signals = cascade.run(ITEM)
+    assert {s.status for s in signals} == {DetectorStatus.ERROR}
+    assert "boom" in (signals[0].message or "")

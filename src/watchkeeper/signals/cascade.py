@@ -18,12 +18,13 @@ from itertools import groupby
 
 from watchkeeper.decide import decide
 from watchkeeper.policy import PolicyPack
-from watchkeeper.signals.base import DetectContext, Detector, Prefetcher
+from watchkeeper.signals.base import DetectContext, Detector, Prefetcher, Ready
 from watchkeeper.types import Decision, DetectorStatus, Item, Signal
 
 __all__ = ["INLINE_COST_LIMIT", "Cascade"]
 
-#: detectors cheaper than this run inline (no thread hop); costlier ones run in a worker with a timeout
+#: detectors cheaper than this run inline (no thread hop); costlier ones run in a worker with a timeout,
+#: unless they are :class:`Ready` for the item (its answer is already computed)
 INLINE_COST_LIMIT = 10
 
 
@@ -46,6 +47,7 @@ class Cascade:
         self.timeout_s = timeout_s
         self._pool: ThreadPoolExecutor | None = None
         self._max_workers = max_workers
+        self._ready = {d.name: d.ready for d in detectors if isinstance(d, Ready)}
 
     def close(self) -> None:
         if self._pool is not None:
@@ -79,7 +81,8 @@ class Cascade:
             return [Signal.skipped(detector.name, f"does not read {item.kind.value} items")]
         start = time.perf_counter()
         try:
-            if detector.cost < INLINE_COST_LIMIT:
+            ready = self._ready.get(detector.name)
+            if detector.cost < INLINE_COST_LIMIT or (ready is not None and ready(item, ctx)):
                 out = detector.detect(item, ctx)
             else:
                 if self._pool is None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.helpers import HashEncoder, category, make_pack
@@ -125,3 +127,52 @@ def test_encoder_precision_is_part_of_its_name() -> None:
     assert MiniLMEncoder(precision="fp32").name == "all-MiniLM-L6-v2"
     with pytest.raises(ValueError, match="precision"):
         MiniLMEncoder(precision="fp16")
+
+
+def test_ready_only_once_the_batch_is_prefetched() -> None:
+    enc = HashEncoder()
+    det = ClassifierDetector(PACK, heads=HEADS, encoder=enc)
+    items = [Item(id="a", text="you are vermin lol"), Item(id="b", text="lovely weather today friends")]
+    contexts = [DetectContext(policy=PACK, item=it) for it in items]
+    assert not det.ready(items[0], contexts[0])
+    det.prefetch(items, contexts)
+    assert all(det.ready(it, ctx) for it, ctx in zip(items, contexts, strict=True))
+    calls = enc.calls
+    det.detect(items[0], contexts[0])
+    assert enc.calls == calls  # answered from the prefetch
+
+
+def test_text_no_model_judges_is_ready_without_a_prefetch() -> None:
+    det = ClassifierDetector(PACK, heads=HEADS, encoder=HashEncoder())
+    item = Item(id="x", text="bonjour tout le monde", language="fr")
+    assert det.ready(item, DetectContext(policy=PACK, item=item))
+
+
+def test_example_matcher_is_ready_when_it_needs_no_new_embedding() -> None:
+    det = ExampleMatchDetector(PACK, encoder=HashEncoder())
+    far = Item(id="f", text="lovely weather today friends")
+    near = Item(id="n", text="such vermin everywhere")
+    assert det.ready(far, DetectContext(policy=PACK, item=far))
+    assert not det.ready(near, DetectContext(policy=PACK, item=near))  # HashEncoder has no cache
+
+
+def test_rare_example_words_keep_an_item_from_being_settled() -> None:
+    """An example's own rare word (new slang) sends items that use it to the encoder, however
+    little else they share with the example; common words alone do not."""
+    from watchkeeper.signals.classifiers.detector import EXAMPLE_LEXICAL_OVERLAP, rare_words
+
+    assert rare_words(["go touch grass you absolute skibidi glorp"]) == {"skibidi", "glorp"}
+    text = "at the council meeting downtown my neighbour kept calling the new guy a zorblax"
+
+    def stage_for(examples: list[str]) -> Any:
+        pack = make_pack(category("hate", examples={"positive": examples, "negative": []}))
+        det = ClassifierDetector(pack, heads=HEADS, encoder=HashEncoder())
+        item = Item(id="z", text=text)
+        ctx = DetectContext(policy=pack, item=item)
+        return det._stage1(ctx, "text", ctx.normalized("text", text).text)
+
+    before = stage_for(["they are rats"])
+    after = stage_for(["they are rats", "they are all zorblax"])
+    assert before.settled and not before.near_example
+    assert after.overlap < EXAMPLE_LEXICAL_OVERLAP
+    assert after.near_example and not after.settled

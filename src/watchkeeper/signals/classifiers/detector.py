@@ -3,7 +3,8 @@
 ``ClassifierDetector`` ("classifier") runs two stages inside one detector:
 
 1. the ``lexical`` heads (hashed n-grams, no encoder). If every head is below ``settle`` and the item
-   is not lexically close to any policy example, the item is settled here as clearly benign — the
+   is not lexically close to any policy example (n-gram cosine, or a word that is rare in English
+   and used by a positive example: new slang), the item is settled here as clearly benign — the
    encoder never runs for it. This is what keeps the tier fast on ordinary comments.
 2. otherwise the ``full`` heads (n-grams + MiniLM embedding). Category heads give category signals;
    the binary ``violating`` head is attributed to the category whose policy examples the item is
@@ -55,8 +56,14 @@ SUPPORTED_LANGUAGES = frozenset({"en"})
 LANGUAGE_CONFIDENCE = 0.7
 #: cosine to the nearest category's examples at which the violating head is attributed in full
 ATTRIBUTION_SIMILARITY = 0.35
-#: lexical cosine to a policy example above which stage 1 may not settle the item
+#: lexical cosine to a policy example at or above which stage 1 may not settle the item
 EXAMPLE_LEXICAL_OVERLAP = 0.25
+#: a word of a positive example rarer than this (Zipf: log10 of uses per billion words; 3 is one per
+#: million) is the example's own vocabulary — new slang, coded terms, names — and an item using it
+#: is never settled by the lexical stage, whatever its n-gram overlap
+RARE_WORD_ZIPF = 3.0
+#: a word for that test: three or more letters and digits, at least one a letter
+_WORDS = re.compile(r"\b(?=[^\W_]{3,}\b)[^\W_]*[^\W\d_][^\W_]*\b")
 
 
 def judgeability(
@@ -121,6 +128,7 @@ class ExampleIndex:
             self.pos_text.append(tuple(c.examples.positive))
             all_pos.extend(self._pos[-1])
         self.categories = tuple(cats)
+        self.rare_words = rare_words(all_pos)
         self.lexical = lexical_features(all_pos) if all_pos else None
         self._lexical_t = self.lexical.T.tocsr() if self.lexical is not None else None
         self._emb: tuple[list[Matrix], list[Matrix]] | None = None
@@ -135,8 +143,21 @@ class ExampleIndex:
                 self._emb = (pos, neg)
             return self._emb
 
+    @property
+    def embedded(self) -> bool:
+        """Whether the examples' embeddings are computed (after :meth:`embeddings`, or warm-up)."""
+        return self._emb is not None
+
     def lexical_overlap(self, x_lex: object) -> float:
         return float(self.lexical_overlaps(x_lex)[0])
+
+    def near(self, text: str, overlap: float) -> bool:
+        """Whether a (normalised) text is close enough to the examples that only the encoder may
+        judge it: n-gram cosine ``overlap`` at or above :data:`EXAMPLE_LEXICAL_OVERLAP`, or a word
+        that is rare in English and used by a positive example."""
+        if overlap >= EXAMPLE_LEXICAL_OVERLAP:
+            return True
+        return bool(self.rare_words) and any(w in self.rare_words for w in _WORDS.findall(text))
 
     def lexical_overlaps(self, x_lex: Any) -> npt.NDArray[np.float64]:
         """Per row of ``x_lex``: the highest n-gram cosine to any positive example (0..1)."""
@@ -159,6 +180,15 @@ class ExampleIndex:
         per_cat = np.stack([(emb @ p.T).max(axis=1) for p in pos], axis=1)
         best = per_cat.argmax(axis=1)
         return [self.categories[i] for i in best], per_cat[np.arange(len(emb)), best]
+
+
+def rare_words(normalised_texts: list[str]) -> frozenset[str]:
+    """The words of these texts rarer than :data:`RARE_WORD_ZIPF` in English (``wordfreq``'s small
+    list: a word under its floor counts as rare). Looked up once per pack load, not per item."""
+    from wordfreq import zipf_frequency
+
+    words = {w for t in normalised_texts for w in _WORDS.findall(t)}
+    return frozenset(w for w in words if zipf_frequency(w, "en", wordlist="small") < RARE_WORD_ZIPF)
 
 
 _INDEX_LOCK = threading.Lock()
@@ -189,6 +219,8 @@ class _Stage1:
     x: Any
     lex_p: dict[str, float]
     overlap: float
+    #: close to the pack's examples (:meth:`ExampleIndex.near`): never settled, and example-matched
+    near_example: bool
     settled: bool
     #: the full heads' probabilities and the nearest category, when computed for the whole batch
     full_p: dict[str, float] | None = None
@@ -291,6 +323,21 @@ class ClassifierDetector(_EncoderTier):
             out.extend(self._score(field_name, ctx.normalized(field_name, raw).text, ctx))
         return _max_per_category(out)
 
+    def ready(self, item: Item, ctx: DetectContext) -> bool:
+        """True when every text of the item is answered without a model call: settled or scored by
+        the batch prefetch, cached by the multilingual encoder, or not judged (skipped, unverified)."""
+        for field_name, raw in item.texts():
+            status = _judged(ctx, field_name, raw, item.language, self.languages)[0]
+            if status == "ok":
+                stage = ctx.memo.get(f"classifier:{field_name}")
+                if not isinstance(stage, _Stage1) or stage.text != ctx.normalized(field_name, raw).text:
+                    return False
+                if not stage.settled and stage.full_p is None:
+                    return False
+            elif status == "multilingual" and not _cached(self.multilingual_encoder, multilingual_input(raw)):
+                return False
+        return True
+
     def prefetch(self, items: list[Item], contexts: list[DetectContext]) -> None:
         """Stage 1 for the whole batch at once, then one encoder call for every text it does not settle."""
         keys: list[tuple[DetectContext, str, str]] = []
@@ -338,8 +385,9 @@ class ClassifierDetector(_EncoderTier):
         for row, text in enumerate(texts):
             lex_p = {n: float(v) for n, v in zip(self._lex_names, p[row], strict=True)}
             overlap = float(overlaps[row])
-            settled = max(lex_p.values(), default=0.0) < self.settle and overlap < EXAMPLE_LEXICAL_OVERLAP
-            out.append(_Stage1(text, x[row], lex_p, overlap, settled))
+            near = self.index.near(text, overlap)
+            settled = max(lex_p.values(), default=0.0) < self.settle and not near
+            out.append(_Stage1(text, x[row], lex_p, overlap, near, settled))
         return out
 
     def _score(self, field_name: str, text: str, ctx: DetectContext) -> list[Signal]:
@@ -397,6 +445,12 @@ class ClassifierDetector(_EncoderTier):
         return out
 
 
+def _cached(encoder: TextEncoder, text: str) -> bool:
+    """Whether ``encoder`` would answer ``text`` from its cache (False when it cannot say)."""
+    check = getattr(encoder, "cached", None)
+    return bool(check(text)) if callable(check) else False
+
+
 def _max_per_category(signals: list[Signal]) -> list[Signal]:
     """One signal per (category, status): the strongest, so evidence stays readable."""
     best: dict[tuple[str, str], Signal] = {}
@@ -433,22 +487,38 @@ class ExampleMatchDetector(_EncoderTier):
         self.full = full
         self.cap = cap
 
+    def _needs_embedding(self, field_name: str, text: str, ctx: DetectContext) -> bool:
+        """Only pay for an embedding when the text is near an example lexically
+        (:meth:`ExampleIndex.near`) or the classifier already embedded it (its full heads ran)."""
+        stage = ctx.memo.get(f"classifier:{field_name}")
+        near = (
+            stage.near_example
+            if isinstance(stage, _Stage1) and stage.text == text
+            else self.index.near(text, self.index.lexical_overlap(lexical_features([text])))
+        )
+        return near or any(
+            s.detector == "classifier" and s.rule and s.rule.startswith("head:") for s in ctx.prior
+        )
+
+    def ready(self, item: Item, ctx: DetectContext) -> bool:
+        """True when no text of the item needs an embedding that is not already cached."""
+        for field_name, raw in item.texts():
+            if _judged(ctx, field_name, raw, item.language, frozenset())[0] != "ok":
+                continue
+            text = ctx.normalized(field_name, raw).text
+            if self._needs_embedding(field_name, text, ctx) and not (
+                self.index.embedded and _cached(self.encoder, text)
+            ):
+                return False
+        return True
+
     def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
         out: list[Signal] = []
         for field_name, raw in item.texts():
             if _judged(ctx, field_name, raw, item.language, frozenset())[0] != "ok":
                 continue
             text = ctx.normalized(field_name, raw).text
-            # only pay for an embedding when the text overlaps an example or is already embedded
-            stage = ctx.memo.get(f"classifier:{field_name}")
-            overlap = (
-                stage.overlap
-                if isinstance(stage, _Stage1) and stage.text == text
-                else self.index.lexical_overlap(lexical_features([text]))
-            )
-            if overlap < EXAMPLE_LEXICAL_OVERLAP and not any(
-                s.detector == "classifier" and s.rule and s.rule.startswith("head:") for s in ctx.prior
-            ):
+            if not self._needs_embedding(field_name, text, ctx):
                 continue
             emb = self.encoder.encode([text])[0]
             pos_emb, neg_emb = self.index.embeddings()

@@ -57,6 +57,11 @@ class _CachedEncoder:
     def _embed(self, texts: list[str]) -> Matrix:
         raise NotImplementedError
 
+    def cached(self, text: str) -> bool:
+        """Whether ``encode([text])`` would be answered from the cache (no model call)."""
+        with self._lock:
+            return text in self._cache
+
     def encode(self, texts: Sequence[str]) -> Matrix:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         todo: dict[str, list[int]] = {}

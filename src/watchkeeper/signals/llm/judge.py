@@ -133,6 +133,10 @@ class LLMJudgeDetector:
     def model(self) -> str:
         return self.client.backend.model if self.client else "none"
 
+    def ready(self, item: Item, ctx: DetectContext) -> bool:
+        """With no backend there is nothing slow to wait for: routing alone runs, in line."""
+        return self.client is None
+
     def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
         r = route(self.policy, item, ctx.prior)
         if not r.categories:
