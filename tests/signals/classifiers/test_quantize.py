@@ -79,6 +79,24 @@ def test_float_kernel_is_exact_past_float32s_integer_range(monkeypatch: pytest.M
     assert by_float[0, 0].item() == pytest.approx(768.0, rel=1e-4)
 
 
+@pytest.mark.parametrize("k", [1536, 2500])
+def test_float_kernel_rounds_past_2_24_as_int32_to_float32_does(k: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An odd exact sum past 2**24 must round once, to even, in both kernels: two chunks are added in
+    float32 (one correctly rounded addition), three or more in float64."""
+    lin = torch.nn.Linear(k, 3)
+    with torch.no_grad():
+        lin.weight.fill_(0.5)
+        lin.weight[:, 0] = 0.5 * 126 / 127  # one weight quantises to 126: the sum becomes odd
+        lin.weight[2, 1:] = -0.5
+        lin.bias.zero_()
+    x = torch.ones(17, k)
+    by_int = _layer_with_kernel(lin, "int", monkeypatch)(x)
+    by_float = _layer_with_kernel(lin, "float", monkeypatch)(x)
+    exact = (k - 1) * 127 * 127 + 126 * 127
+    assert exact > 2**24 and exact % 2 == 1
+    assert torch.equal(by_int, by_float)
+
+
 def test_int8_kernel_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WATCHKEEPER_INT8_KERNEL", raising=False)
     int8_kernel.cache_clear()

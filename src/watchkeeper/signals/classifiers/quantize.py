@@ -16,7 +16,8 @@ Two kernels compute that same exact integer product, bit for bit:
 * ``float``: the int8 values multiplied as float32 by the ordinary float matrix product. A float32
   holds every integer below 2**24 exactly, and a chunk of at most :data:`EXACT_K` products of two int8
   values never sums past that, so each chunk's result is the exact integer; chunks are added in
-  float64 (exact) and rounded to float32 once, as the int32 result is.
+  float64 (exact) and rounded to float32 once, as the int32 result is. Two chunks (MiniLM's widest
+  layer) are added in float32 directly: one IEEE addition is the exact sum rounded once.
 
 Which one runs is measured once per process on a layer-sized product (``WATCHKEEPER_INT8_KERNEL=int``
 or ``float`` forces one). The heads need not know: both give the same embeddings.
@@ -96,7 +97,9 @@ def _quantize_rows(x: torch.Tensor, as_float: bool = False) -> tuple[torch.Tenso
     if not as_float and rows.shape[0] <= 16:
         # the int8 kernel wants more than 16 rows; padding rows touch nothing else
         rows = torch.cat([rows, rows.new_zeros(17 - rows.shape[0], rows.shape[1])])
-    scale = rows.abs().amax(dim=1, keepdim=True).clamp_(min=1e-12).div_(127.0)
+    # max |x| per row in one pass, without an |x| copy of the input: max(max x, -min x), exactly
+    lo, hi = torch.aminmax(rows, dim=1, keepdim=True)
+    scale = torch.maximum(hi, lo.neg_()).clamp_(min=1e-12).div_(127.0)
     a = torch.div(rows, scale).round_()
     if not as_float:
         a = a.to(torch.int8)
@@ -110,6 +113,10 @@ def _float_int_mm(a: torch.Tensor, w_chunks: tuple[torch.Tensor, ...]) -> torch.
     a_f = a if a.dtype == torch.float32 else a.to(torch.float32)
     if len(w_chunks) == 1:
         return a_f @ w_chunks[0]
+    if len(w_chunks) == 2:
+        # one float32 addition of two exact integers is their exact sum rounded once, as int32 -> float32
+        k = w_chunks[0].shape[0]
+        return (a_f[:, :k] @ w_chunks[0]).add_(a_f[:, k:] @ w_chunks[1])
     acc: torch.Tensor | None = None
     start = 0
     for w in w_chunks:
