@@ -11,10 +11,15 @@ reported separately), the share of items the lexical stage settled without the e
 cache hit rate, and the process's peak RSS (MiB). ``--batch 64`` measures the batch path (CLI file mode,
 ``Engine.moderate_many``); latencies are then per item averaged within each batch.
 
+``--flagged-share 0.1`` samples the texts so that this share is labelled harmful (``flagged`` in the
+dataset rows) and the rest benign, as on a platform where most comments are fine; the default keeps
+the dev files' own mix, in which about half the comment-length texts are harmful.
+
 ``--processes 2`` runs the cascade in two worker processes (as ``watchkeeper serve --workers 2``
-does), each with one encoder thread, each on its share of the items; every process loads and warms
-up first, then all start together and the clock runs until the last one finishes. Memory is then
-reported per process (peak RSS, which counts shared libraries in each) and as their sum.
+does), each with one encoder thread and single-threaded native pools, each on its share of the
+items; every process loads and warms up first, then all start together and the clock runs until
+the last one finishes. Memory is then reported per process (peak RSS, which counts shared libraries
+in each) and as their sum.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from watchkeeper.engine import Engine
+from watchkeeper.signals.classifiers.encoder import worker_thread_env
 from watchkeeper.types import Decision, Item
 
 
@@ -44,17 +50,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--batch", type=int, default=1, help="items per Engine.moderate_many call (1: singly)")
     ap.add_argument("--processes", type=int, default=1, help="worker processes, one encoder thread each")
+    ap.add_argument(
+        "--flagged-share", type=float, default=None, help="share of harmful texts (default: as in files)"
+    )
     args = ap.parse_args(argv)
 
-    texts: list[str] = []
+    rows: list[tuple[str, bool]] = []
     for p in args.files:
         for line in p.open(encoding="utf-8"):
-            t = json.loads(line).get("text", "")
+            row = json.loads(line)
+            t = row.get("text", "")
             if 40 <= len(t) <= 120:
-                texts.append(t)
+                rows.append((t, bool(row.get("flagged"))))
     rnd = random.Random(args.seed)
-    rnd.shuffle(texts)
-    texts = texts[: args.n]
+    rnd.shuffle(rows)
+    if args.flagged_share is None:
+        texts = [t for t, _ in rows[: args.n]]
+        harmful = sum(f for _, f in rows[: args.n])
+    else:
+        bad = [t for t, f in rows if f]
+        good = [t for t, f in rows if not f]
+        k = min(len(bad), round(args.n * args.flagged_share))
+        texts = bad[:k] + good[: args.n - k]
+        harmful = k
+        rnd.shuffle(texts)
     if args.repeat_share > 0:
         k = int(len(texts) * args.repeat_share)
         for i in rnd.sample(range(1, len(texts)), k):
@@ -64,24 +83,29 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     if args.processes > 1:
-        return _multi(args, texts)
-    report = _run(texts, args.batch) | {"repeat_share": args.repeat_share}
+        return _multi(args, texts, round(harmful / max(1, len(texts)), 3))
+    mix = {
+        "repeat_share": args.repeat_share,
+        "labelled_harmful_share": round(harmful / max(1, len(texts)), 3),
+    }
+    report = _run(texts, args.batch) | mix
     print(json.dumps(report, indent=None if args.json else 1))
     return 0
 
 
 def _worker(texts: list[str], batch: int, barrier: Any, out: Any) -> None:
-    os.environ["WATCHKEEPER_ENCODER_THREADS"] = "1"
     out.put(_run(texts, batch, barrier))
 
 
-def _multi(args: argparse.Namespace, texts: list[str]) -> int:
+def _multi(args: argparse.Namespace, texts: list[str], harmful_share: float) -> int:
     ctx = mp.get_context("spawn")
     n = args.processes
     barrier = ctx.Barrier(n + 1)
     out = ctx.Queue()
     shards = [texts[i::n] for i in range(n)]
     procs = [ctx.Process(target=_worker, args=(shard, args.batch, barrier, out)) for shard in shards]
+    # what `watchkeeper serve --workers N` gives each worker: one core's worth of threads
+    os.environ.update(worker_thread_env(max(1, (os.cpu_count() or 2) // n)))
     for p in procs:
         p.start()
     barrier.wait()  # every worker has loaded and warmed up
@@ -95,6 +119,7 @@ def _multi(args: argparse.Namespace, texts: list[str]) -> int:
         "processes": n,
         "median_chars": statistics.median(len(t) for t in texts),
         "repeat_share": args.repeat_share,
+        "labelled_harmful_share": harmful_share,
         "batch": args.batch,
         "items_per_s": round(len(texts) / elapsed, 1),
         "per_process_items_per_s": [r["items_per_s"] for r in reports],

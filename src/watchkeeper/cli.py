@@ -641,8 +641,14 @@ def serve(
     if not settings.auth:
         err.print("[yellow]auth is off (WATCHKEEPER_AUTH=false): every caller is an anonymous admin[/yellow]")
     if workers > 1:
-        # each process has its own engine; split the cores between their encoders
-        os.environ.setdefault("WATCHKEEPER_ENCODER_THREADS", str(max(1, (os.cpu_count() or 2) // workers)))
+        # each process has its own engine; split the cores between them (the encoder's threads and the
+        # native pools, which would otherwise each size themselves to every core)
+        from watchkeeper.signals.classifiers.encoder import worker_thread_env
+
+        share = max(1, (os.cpu_count() or 2) // workers)
+        budget = int(os.environ.get("WATCHKEEPER_ENCODER_THREADS") or share)
+        for key, value in worker_thread_env(budget).items():
+            os.environ.setdefault(key, value)
         store.close()
         uvicorn.run(
             "watchkeeper.service.app:app_from_settings",

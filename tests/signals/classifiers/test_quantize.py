@@ -106,3 +106,29 @@ def test_int8_kernel_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValueError, match="WATCHKEEPER_INT8_KERNEL"):
         int8_kernel()
     int8_kernel.cache_clear()
+
+
+def test_worker_thread_env_sizes_every_native_pool() -> None:
+    from watchkeeper.signals.classifiers.encoder import worker_thread_env
+
+    env = worker_thread_env(1)
+    assert env["WATCHKEEPER_ENCODER_THREADS"] == "1"
+    assert env["OMP_NUM_THREADS"] == env["OPENBLAS_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "1"
+    assert env["TOKENIZERS_PARALLELISM"] == "false"
+    assert "TOKENIZERS_PARALLELISM" not in worker_thread_env(2)
+
+
+def test_limit_native_threads_holds_the_loaded_pools() -> None:
+    """In a fresh process (the limit is process-wide): numpy's BLAS pool is held to one thread."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy\n"
+        "from threadpoolctl import threadpool_info\n"
+        "from watchkeeper.signals.classifiers.encoder import limit_native_threads\n"
+        "limit_native_threads(1)\n"
+        "print(max(p['num_threads'] for p in threadpool_info()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "1"
