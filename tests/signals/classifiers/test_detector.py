@@ -123,7 +123,7 @@ def test_heads_refuse_an_encoder_they_were_not_trained_on() -> None:
 def test_encoder_precision_is_part_of_its_name() -> None:
     from watchkeeper.signals.classifiers.encoder import MiniLMEncoder
 
-    assert MiniLMEncoder(precision="int8").name == "all-MiniLM-L6-v2+int8-rowwise"
+    assert MiniLMEncoder(precision="int8").name == "all-MiniLM-L6-v2+int8-rowwise-packed"
     assert MiniLMEncoder(precision="fp32").name == "all-MiniLM-L6-v2"
     with pytest.raises(ValueError, match="precision"):
         MiniLMEncoder(precision="fp16")

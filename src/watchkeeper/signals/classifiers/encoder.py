@@ -116,7 +116,7 @@ class MiniLMEncoder(_CachedEncoder):
         self.max_seq_length = max_seq_length
         self.precision = precision
         self._packed: Any = None
-        self.name = "all-MiniLM-L6-v2" + ("+int8-rowwise" if precision == "int8" else "")
+        self.name = "all-MiniLM-L6-v2" + ("+int8-rowwise-packed" if precision == "int8" else "")
 
     def _load(self) -> Any:
         """The tokenizer and BERT model from the package's HF-format folder, through ``transformers``
