@@ -139,7 +139,7 @@ def _multi(args: argparse.Namespace, texts: list[str], harmful_share: float) -> 
 def _run(texts: list[str], batch: int, barrier: Any = None) -> dict[str, Any]:
     t0 = time.perf_counter()
     engine = Engine.load()
-    engine.moderate(Item(id="warm", text="warm up: you are such a loser lol"))
+    engine.moderate_many([Item(id="warm", text="warm up: you are such a loser lol")])
     load_s = time.perf_counter() - t0
     if barrier is not None:
         barrier.wait()

@@ -58,7 +58,11 @@ class Engine:
         return [d.name for d in self.cascade.detectors]
 
     def moderate(self, item: Item) -> Decision:
-        return with_timecodes(self.cascade.moderate(item), item)
+        """The decision for one item: a batch of one, so the encoder tiers run in the calling thread
+        (as in a batch) rather than in the cascade's worker pool. PyTorch work spread over two
+        threads of a process contends for the cores from then on (measured: one text 21 ms through
+        MiniLM from one thread, 39 ms once a second thread had used PyTorch)."""
+        return self.moderate_many([item])[0]
 
     def moderate_many(self, items: Sequence[Item]) -> list[Decision]:
         """Decisions for a batch of items, in order (faster than one by one: model calls are batched).
