@@ -176,3 +176,20 @@ def test_rare_example_words_keep_an_item_from_being_settled() -> None:
     assert before.settled and not before.near_example
     assert after.overlap < EXAMPLE_LEXICAL_OVERLAP
     assert after.near_example and not after.settled
+
+
+def test_a_batch_decides_as_one_by_one_does() -> None:
+    """``Engine.moderate`` runs a batch of one; a batch (prefetched, detectors in line) must give the
+    same decisions as the cascade item by item (detectors in its worker pool)."""
+    enc = HashEncoder()
+    detectors = [ClassifierDetector(PACK, heads=HEADS, encoder=enc), ExampleMatchDetector(PACK, encoder=enc)]
+    texts = ["you are vermin lol", "lovely weather today friends", "i will hurt you again", "burn the calories"]
+    items = [Item(id=str(i), text=t) for i, t in enumerate(texts)]
+    with Cascade(PACK, detectors) as cascade:
+        one_by_one = [cascade.moderate(it) for it in items]
+        batch = cascade.moderate_many(items)
+    for a, b in zip(one_by_one, batch, strict=True):
+        assert a.flagged == b.flagged
+        assert [(v.category, v.verdict, round(v.score, 6)) for v in a.verdicts] == [
+            (v.category, v.verdict, round(v.score, 6)) for v in b.verdicts
+        ]
