@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         "--flagged-share", type=float, default=None, help="share of harmful texts (default: as in files)"
     )
     args = ap.parse_args(argv)
+    if args.flagged_share is not None and not 0.0 <= args.flagged_share <= 1.0:
+        ap.error("--flagged-share must be between 0 and 1")
 
     rows: list[tuple[str, bool]] = []
     for p in args.files:
