@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import pytest
@@ -176,6 +177,32 @@ def test_rare_example_words_keep_an_item_from_being_settled() -> None:
     assert before.settled and not before.near_example
     assert after.overlap < EXAMPLE_LEXICAL_OVERLAP
     assert after.near_example and not after.settled
+
+
+def test_a_reloaded_pack_never_inherits_a_collected_packs_example_index() -> None:
+    """The index cache is keyed by ``id(pack)``; CPython reuses a collected object's id, so a pack
+    loaded after another was dropped must still get its own examples (this once failed in CI)."""
+    import gc
+
+    from watchkeeper.signals.classifiers import detector as mod
+
+    enc = HashEncoder()
+    old = make_pack(category("hate", examples={"positive": ["they are rats"], "negative": []}))
+    old_idx = mod.example_index(old, enc)
+    key = (id(old), enc.name)
+    assert mod._INDEXES[key][1] is old_idx
+    del old
+    gc.collect()
+    assert key not in mod._INDEXES  # dropped with its pack
+
+    new = make_pack(category("hate", examples={"positive": ["they are all zorblax"], "negative": []}))
+    # simulate the id collision: plant a stale entry under the new pack's id
+    dead = make_pack(category("hate", examples={"positive": ["they are rats"], "negative": []}))
+    stale = mod.ExampleIndex(dead, enc)
+    mod._INDEXES[(id(new), enc.name)] = (weakref.ref(dead), stale)
+    idx = mod.example_index(new, enc)
+    assert idx is not stale and idx.rare_words == {"zorblax"}
+    assert mod.example_index(new, enc) is idx  # and it is cached from then on
 
 
 def test_a_batch_decides_as_one_by_one_does() -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -192,17 +193,29 @@ def rare_words(normalised_texts: list[str]) -> frozenset[str]:
 
 
 _INDEX_LOCK = threading.Lock()
-_INDEXES: dict[tuple[int, str], ExampleIndex] = {}
+_INDEXES: dict[tuple[int, str], tuple[weakref.ref[PolicyPack], ExampleIndex]] = {}
 
 
 def example_index(policy: PolicyPack, encoder: TextEncoder) -> ExampleIndex:
-    """One index per loaded pack object (examples change only when the pack is reloaded)."""
+    """One index per loaded pack object (examples change only when the pack is reloaded).
+
+    Keyed by ``id(policy)`` but held through a weak reference that is checked on every hit: once a
+    pack is collected its id can be reused by the next pack loaded, which must not inherit the old
+    pack's examples. The entry is dropped when its pack is collected."""
     key = (id(policy), encoder.name)
     with _INDEX_LOCK:
-        idx = _INDEXES.get(key)
-        if idx is None:
-            idx = ExampleIndex(policy, encoder)
-            _INDEXES[key] = idx
+        hit = _INDEXES.get(key)
+        if hit is not None and hit[0]() is policy:
+            return hit[1]
+        idx = ExampleIndex(policy, encoder)
+
+        def drop(ref: weakref.ref[PolicyPack], key: tuple[int, str] = key) -> None:
+            # runs inside garbage collection, perhaps on a thread holding the lock: no lock here
+            entry = _INDEXES.get(key)
+            if entry is not None and entry[0] is ref:
+                _INDEXES.pop(key, None)
+
+        _INDEXES[key] = (weakref.ref(policy, drop), idx)
         return idx
 
 
