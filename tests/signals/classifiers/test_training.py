@@ -117,6 +117,25 @@ def test_offensive_only_rows_do_not_teach_violating(tmp_path: Path) -> None:
     assert rows["d:3"]["violating"] == 0
 
 
+def test_offensive_rows_are_harassment_not_hate_negatives(tmp_path: Path) -> None:
+    """An "offensive, not hate" row often carries a slur the policy calls hate: it must not teach the
+    hate head that it is safe. It is an insult, so it teaches harassment; a "normal" row stays a
+    negative for everything."""
+    p = tmp_path / "hatexplain.jsonl"
+    p.write_text(
+        '{"id": "h:1", "text": "a", "source": "hatexplain", "flagged": 1, "taxonomy": {"hate": 0}}\n'
+        '{"id": "h:2", "text": "b", "source": "hatexplain", "flagged": 1, "taxonomy": {"hate": 1}}\n'
+        '{"id": "h:3", "text": "c", "source": "hatexplain", "flagged": 0, "taxonomy": {"hate": 0}}\n'
+        '{"id": "o:1", "text": "d", "source": "openai_moderation", "flagged": 1, "taxonomy": {"hate": 0}}\n',
+        encoding="utf-8",
+    )
+    rows = {r.id: r.labels for r in load_rows([p])}
+    assert rows["h:1"] == {"harassment": 1, "spam": 0}
+    assert rows["h:2"]["hate"] == 1 and "harassment" not in rows["h:2"]
+    assert rows["h:3"]["hate"] == 0 and "harassment" not in rows["h:3"]
+    assert rows["o:1"]["hate"] == 0 and "harassment" not in rows["o:1"]  # only the two offensive-flagged sets
+
+
 def test_prior_shift_moves_probabilities_by_bayes_rule() -> None:
     rows = alpha_beta_rows(5)
     mix = train_heads(

@@ -28,7 +28,11 @@ categories they cover (hate); every other category is `unverified` for it.
 
 ## Known failure modes
 - Quoted or counter-speech uses of slurs, and reclaimed in-group terms, are often scored as hate.
-- Profanity-heavy but harmless banter can score as harassment; implicit or coded hate is often missed.
+- The harassment head learned from Davidson's and HateXplain's "offensive" rows, a weak label: insults
+  and degrading name-calling, but also slang and profanity aimed at no one. Friendly in-group slang
+  ("my bitches and I are going out tonight") can score as harassment and go to review; insults
+  phrased without offensive words ("she is a repulsive human") are often missed. Implicit or coded
+  hate is often missed too.
 - Labels come from public datasets with their own definitions (e.g. Davidson's crowd labels are noisy);
   the heads inherit those definitions where they differ from this policy.
 - Calibration is measured on the training mix (ECE below) and the prior shift assumes 20 % violating

@@ -46,7 +46,8 @@ __all__ = ["NON_PERMISSIVE", "TrainConfig", "TrainRow", "bucket_of", "load_rows"
 
 #: datasets whose licence does not allow shipping weights trained on them (evaluation only)
 NON_PERMISSIVE = frozenset({"toxicchat", "ethos", "olid", "smishing", "liar"})
-#: datasets whose "flagged" includes plain offensive language, which this policy does not ban
+#: datasets whose "flagged" includes offensive language (insults, profanity), not only hate: those rows
+#: are harassment positives and unlabelled for hate and violating (see ``_offensive_labels``)
 _OFFENSIVE_FLAGGED = frozenset({"davidson", "hatexplain"})
 #: datasets that are about spam; every other dataset's rows are assumed not to be spam (hate tweets,
 #: chat prompts and harmful requests are many things, but not bulk promotion)
@@ -143,6 +144,8 @@ def load_rows(paths: Sequence[Path], *, languages: Sequence[str] | None = None) 
                     labels[VIOLATING] = 1
                 elif flagged == 0:
                     labels[VIOLATING] = 0
+                elif flagged == 1:
+                    _offensive_labels(labels)
             elif flagged is not None:
                 labels[VIOLATING] = int(bool(flagged))
             if flagged == 0:
@@ -153,6 +156,20 @@ def load_rows(paths: Sequence[Path], *, languages: Sequence[str] | None = None) 
                 labels.setdefault("spam", 0)
             rows.append(TrainRow(str(raw.get("id") or f"{path.stem}:{lineno}"), text, dataset, labels, lang))
     return rows
+
+
+def _offensive_labels(labels: dict[str, int]) -> None:
+    """Relabel a Davidson/HateXplain "offensive, not hate" row (in place) for this policy.
+
+    Not a hate negative: the datasets' boundary between hate and offensive is not the policy's (the
+    policy counts slurs against a protected group as hate, and many "offensive" rows are exactly
+    that), and training on it taught the hate head that slurs are safe. A harassment positive: the
+    datasets mean insults and degrading name-calling, mostly aimed at someone, which the policy's
+    harassment category covers. A weak label: plain profanity at no one is in the set too (the
+    policy's out-of-scope), so the harassment head can over-flag it (the model card says so). Not a
+    violating label either way: the binary head keeps learning from rows whose meaning is exact."""
+    labels.pop("hate", None)
+    labels.setdefault("harassment", 1)
 
 
 def policy_rows(policy: PolicyPack) -> list[TrainRow]:
