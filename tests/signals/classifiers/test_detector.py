@@ -121,6 +121,75 @@ def test_heads_refuse_an_encoder_they_were_not_trained_on() -> None:
         ClassifierDetector(PACK, heads=HEADS, encoder=Other())
 
 
+class Wider(HashEncoder):
+    """Head features wider than the sentence embedding (as MiniLM's with an extra layer's mean)."""
+
+    feature_name = "hash-encoder+squared"
+    feature_dim = 128
+
+    def features(self, texts: Any) -> Any:
+        import numpy as np
+
+        e = self.encode(texts)
+        return np.hstack([e, e * e])
+
+
+def test_heads_trained_on_wider_features_read_them_and_attribute_by_the_embedding() -> None:
+    """The artifact records the features; the heads read all of them, in the batch path and one
+    item at a time alike, while attribution to a category reads the sentence embedding only."""
+    import numpy as np
+
+    heads = train_heads(synthetic_rows(), Wider(), config=TrainConfig(seed=1, min_positives=5))
+    assert heads.encoder == "hash-encoder+squared"
+    assert {h.emb.shape for h in heads.full.values() if h.emb is not None} == {(128,)}
+    assert np.abs(heads.full["violating"].emb[64:]).sum() > 0  # type: ignore[index]
+    det = ClassifierDetector(PACK, heads=heads, encoder=Wider())
+    items = [Item(id="a", text="i will hurt you again"), Item(id="b", text="you are vermin lol")]
+    contexts = [DetectContext(policy=PACK, item=it) for it in items]
+    det.prefetch(items, contexts)
+    batched = [det.detect(it, ctx) for it, ctx in zip(items, contexts, strict=True)]
+    alone = [run(det, it.text) for it in items]
+    for b, a in zip(batched, alone, strict=True):
+        assert [(s.category, s.rule) for s in b] == [(s.category, s.rule) for s in a]
+        assert [s.score for s in b] == pytest.approx([s.score for s in a], abs=1e-6)
+    top = max(alone[0], key=lambda s: s.score)
+    assert top.category == "violence" and top.rule == "head:violating"
+    with pytest.raises(ValueError, match="trained on 'hash-encoder\\+squared'"):
+        ClassifierDetector(PACK, heads=heads, encoder=HashEncoder())
+
+
+def test_heads_refuse_an_encoder_with_other_features() -> None:
+    """Same sentence encoder, other head features (another extra layer): refused, not misread."""
+    with pytest.raises(ValueError, match="gives 'hash-encoder\\+squared'"):
+        ClassifierDetector(PACK, heads=HEADS, encoder=Wider())
+
+
+def test_the_features_start_with_the_sentence_embedding_and_share_its_cache() -> None:
+    """``encode`` is the first ``dim`` columns of ``features``; one model call serves both."""
+    import numpy as np
+
+    from watchkeeper.signals.classifiers.encoder import MiniLMEncoder
+
+    class Counting(MiniLMEncoder):
+        calls = 0
+
+        def _embed(self, texts: list[str]) -> Any:
+            Counting.calls += len(texts)
+            base = np.arange(len(texts) * self.width, dtype=np.float32).reshape(len(texts), -1)
+            return base + np.array([len(t) for t in texts], dtype=np.float32)[:, None]
+
+    enc = Counting()
+    assert (enc.dim, enc.feature_dim) == (384, 768)
+    assert enc.feature_name == "all-MiniLM-L6-v2+int8-rowwise-packed+mean-layer4"
+    feats = enc.features(["one", "three"])
+    emb = enc.encode(["three", "one"])
+    assert feats.shape == (2, 768) and emb.shape == (2, 384)
+    assert np.array_equal(emb, feats[::-1, :384])
+    assert Counting.calls == 2  # the second call came from the cache
+    plain = MiniLMEncoder(extra_layers=())
+    assert (plain.feature_name, plain.feature_dim) == (plain.name, 384)
+
+
 def test_encoder_precision_is_part_of_its_name() -> None:
     from watchkeeper.signals.classifiers.encoder import MiniLMEncoder
 

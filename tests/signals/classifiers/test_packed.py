@@ -101,3 +101,32 @@ def test_refuses_models_it_cannot_run() -> None:
         PackedBert(model)
     with pytest.raises(ValueError, match="at least one token"):
         PackedBert(tiny_bert()).embed([[101, 102], []])
+
+
+def test_an_earlier_layers_mean_is_appended_after_the_sentence_embedding() -> None:
+    """``also=(1,)``: the first ``hidden`` columns are the sentence embedding unchanged, bit for bit;
+    the next are the mean of the first layer's output, as transformers computes it."""
+    model = tiny_bert()
+    ids = texts(20)
+    packed = PackedBert(model)
+    plain = packed.embed(ids)
+    both = packed.embed(ids, also=(1,))
+    assert both.shape == (20, 96)
+    assert torch.equal(both[:, :48], plain)
+    longest = max(len(x) for x in ids)
+    input_ids = torch.tensor([x + [0] * (longest - len(x)) for x in ids])
+    mask = torch.tensor([[1] * len(x) + [0] * (longest - len(x)) for x in ids])
+    with torch.inference_mode():
+        layer1 = model(input_ids=input_ids, attention_mask=mask, output_hidden_states=True).hidden_states[1]
+    m = mask.unsqueeze(-1).to(layer1.dtype)
+    ref = torch.nn.functional.normalize((layer1 * m).sum(1) / m.sum(1), dim=1)
+    assert torch.allclose(both[:, 48:], ref, atol=1e-5)
+    assert not torch.allclose(both[:, 48:], plain, atol=1e-2)
+    assert packed.embed([], also=(1,)).shape == (0, 96)
+
+
+def test_extra_layers_must_be_inner_layers() -> None:
+    packed = PackedBert(tiny_bert())
+    for bad in ((0,), (2,), (1, 3)):
+        with pytest.raises(ValueError, match="extra layers"):
+            packed.embed(texts(2), also=bad)

@@ -40,6 +40,8 @@ from watchkeeper.signals.base import DetectContext
 from watchkeeper.signals.classifiers.encoder import (
     Matrix,
     TextEncoder,
+    feature_name,
+    head_features,
     multilingual_input,
     shared_encoder,
     shared_multilingual_encoder,
@@ -284,10 +286,11 @@ class ClassifierDetector(_EncoderTier):
             heads = _load_heads(str(path))
         self.heads = heads
         self.encoder = encoder or shared_encoder()
-        if self.heads.full and self.heads.encoder != self.encoder.name:
+        if self.heads.full and self.heads.encoder != feature_name(self.encoder):
             raise ValueError(
-                f"the text heads were trained on {self.heads.encoder!r} embeddings but the encoder is "
-                f"{self.encoder.name!r}: set WATCHKEEPER_ENCODER_PRECISION to match, or retrain"
+                f"the text heads were trained on {self.heads.encoder!r} embeddings but the encoder "
+                f"gives {feature_name(self.encoder)!r}: set WATCHKEEPER_ENCODER_PRECISION to match, "
+                "or retrain"
             )
         self.settle = settle
         ids = set(policy.category_ids())
@@ -371,10 +374,11 @@ class ClassifierDetector(_EncoderTier):
         if open_rows:
             # stage 2 for the whole batch: one encoder call, one product per head, one for attribution
             texts = [stages[i].text for i in open_rows]
-            emb = self.encoder.encode(texts)
+            feats = head_features(self.encoder, texts)
             x_open = sp.vstack([stages[i].x for i in open_rows], format="csr")
-            full = {n: h.proba(x_open, emb) for n, h in self.heads.full.items()}
+            full = {n: h.proba(x_open, feats) for n, h in self.heads.full.items()}
             attributed = VIOLATING in full
+            emb = np.ascontiguousarray(feats[:, : self.encoder.dim])
             cats, sims = self.index.nearest_categories(emb) if attributed else ([], np.zeros(0))
             for j, i in enumerate(open_rows):
                 full_p = {n: float(p[j]) for n, p in full.items()}
@@ -416,9 +420,10 @@ class ClassifierDetector(_EncoderTier):
         if stage.full_p is not None:
             full_p, nearest = stage.full_p, stage.nearest
         else:
-            emb = self.encoder.encode([text])
-            full_p = {n: float(h.proba(x, emb)[0]) for n, h in self.heads.full.items()}
-            nearest = self.index.nearest_category(emb[0]) if VIOLATING in full_p else None
+            feats = head_features(self.encoder, [text])
+            full_p = {n: float(h.proba(x, feats)[0]) for n, h in self.heads.full.items()}
+            emb = feats[0, : self.encoder.dim]
+            nearest = self.index.nearest_category(emb) if VIOLATING in full_p else None
         out = [
             Signal.ok(
                 self.name, n, full_p[n], [Evidence(field=field_name, note="category head")], rule=f"head:{n}"

@@ -19,8 +19,12 @@ import numpy.typing as npt
 __all__ = [
     "MULTILINGUAL_MAX_CHARS",
     "E5Encoder",
+    "FeatureEncoder",
     "MiniLMEncoder",
     "TextEncoder",
+    "feature_dim",
+    "feature_name",
+    "head_features",
     "limit_native_threads",
     "multilingual_input",
     "shared_encoder",
@@ -40,11 +44,46 @@ class TextEncoder(Protocol):
     def encode(self, texts: Sequence[str]) -> Matrix: ...
 
 
+class FeatureEncoder(TextEncoder, Protocol):
+    """An encoder that also gives the trained heads a wider vector than the sentence embedding:
+    ``features(texts)`` is ``(texts, feature_dim)`` and starts with ``encode(texts)``. The heads
+    record ``feature_name`` and refuse an encoder that gives other features."""
+
+    feature_name: str
+    feature_dim: int
+
+    def features(self, texts: Sequence[str]) -> Matrix: ...
+
+
+def head_features(encoder: TextEncoder, texts: Sequence[str]) -> Matrix:
+    """What the trained heads read for ``texts``: the encoder's features where it has them
+    (:class:`FeatureEncoder`), else its sentence embeddings."""
+    features = getattr(encoder, "features", None)
+    if callable(features):
+        out: Matrix = features(texts)
+        return out
+    return encoder.encode(texts)
+
+
+def feature_name(encoder: TextEncoder) -> str:
+    """The name of what :func:`head_features` returns for this encoder (recorded in the heads)."""
+    return str(getattr(encoder, "feature_name", encoder.name))
+
+
+def feature_dim(encoder: TextEncoder) -> int:
+    return int(getattr(encoder, "feature_dim", encoder.dim))
+
+
 class _CachedEncoder:
-    """Batching, a thread lock and an LRU cache of vectors keyed by text; subclasses embed."""
+    """Batching, a thread lock and an LRU cache of vectors keyed by text; subclasses embed
+    ``width``-wide rows (the features), of which ``encode`` returns the first ``dim`` columns."""
 
     name: str
     dim: int
+
+    @property
+    def width(self) -> int:
+        return self.dim
 
     def __init__(self, *, threads: int = 2, batch_size: int = 64, cache_size: int = 50_000) -> None:
         self.threads = threads
@@ -65,7 +104,14 @@ class _CachedEncoder:
             return text in self._cache
 
     def encode(self, texts: Sequence[str]) -> Matrix:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        rows = self._rows(texts)
+        if self.width == self.dim:
+            return rows
+        out: Matrix = np.ascontiguousarray(rows[:, : self.dim])
+        return out
+
+    def _rows(self, texts: Sequence[str]) -> Matrix:
+        out = np.zeros((len(texts), self.width), dtype=np.float32)
         todo: dict[str, list[int]] = {}
         with self._lock:
             for i, t in enumerate(texts):
@@ -91,13 +137,16 @@ class _CachedEncoder:
 
 
 class MiniLMEncoder(_CachedEncoder):
-    """all-MiniLM-L6-v2. ``precision="int8"`` (the default) runs the transformer's linear layers in
-    int8 with a scale per token and per output channel (:mod:`.quantize`), embeddings close to
-    float32's; ~2.4x faster than float32 where the CPU has int8 dot-product instructions, ~0.9x where
-    it does not (the kernel is picked per machine, with bit-identical results, so the heads stay valid
-    everywhere). Texts run packed, without padding (:mod:`.packed`), so in int8 a text's embedding is
-    the same bit for bit whatever else is in its batch. The heads are trained on the encoder they run
-    with; the artifact records which (the name)."""
+    """all-MiniLM-L6-v2. ``encode`` gives the sentence embedding (the mean of the last layer);
+    ``features`` appends the mean of each layer in ``extra_layers`` (default: the fourth of six),
+    which the trained heads read (:class:`FeatureEncoder`). ``precision="int8"`` (the default) runs
+    the transformer's linear layers in int8 with a scale per token and per output channel
+    (:mod:`.quantize`), embeddings close to float32's; ~2.4x faster than float32 where the CPU has
+    int8 dot-product instructions, ~0.9x where it does not (the kernel is picked per machine, with
+    bit-identical results, so the heads stay valid everywhere). Texts run packed, without padding
+    (:mod:`.packed`), so in int8 a text's embedding is the same bit for bit whatever else is in its
+    batch. The heads are trained on the features they run with; the artifact records which
+    (``feature_name``)."""
 
     dim = 384
 
@@ -107,16 +156,30 @@ class MiniLMEncoder(_CachedEncoder):
         threads: int = 2,
         batch_size: int = 64,
         max_seq_length: int = 128,
-        cache_size: int = 50_000,
+        cache_size: int = 25_000,
         precision: str = "int8",
+        extra_layers: Sequence[int] = (4,),
     ) -> None:
         if precision not in ("int8", "fp32"):
             raise ValueError(f"precision must be 'int8' or 'fp32', not {precision!r}")
+        # a cached row holds the features (768 floats with one extra layer): 25,000 rows are the
+        # ~77 MB that 50,000 sentence embeddings alone took
         super().__init__(threads=threads, batch_size=batch_size, cache_size=cache_size)
         self.max_seq_length = max_seq_length
         self.precision = precision
+        self.extra_layers = tuple(extra_layers)
         self._packed: Any = None
         self.name = "all-MiniLM-L6-v2" + ("+int8-rowwise-packed" if precision == "int8" else "")
+        self.feature_name = self.name + "".join(f"+mean-layer{k}" for k in self.extra_layers)
+        self.feature_dim = self.dim * (1 + len(self.extra_layers))
+
+    @property
+    def width(self) -> int:
+        return self.feature_dim
+
+    def features(self, texts: Sequence[str]) -> Matrix:
+        """The sentence embedding followed by the mean of each extra layer (L2-normalised each)."""
+        return self._rows(texts)
 
     def _load(self) -> Any:
         """The tokenizer and BERT model from the package's HF-format folder, through ``transformers``
@@ -150,11 +213,11 @@ class MiniLMEncoder(_CachedEncoder):
             from watchkeeper.signals.classifiers.packed import PackedBert
 
             self._packed = PackedBert(model)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), self.width), dtype=np.float32)
         for k in range(0, len(texts), self.batch_size):
             chunk = texts[k : k + self.batch_size]
             ids = tokenizer(chunk, truncation=True, max_length=self.max_seq_length)["input_ids"]
-            out[k : k + len(chunk)] = self._packed.embed(ids).numpy()
+            out[k : k + len(chunk)] = self._packed.embed(ids, also=self.extra_layers).numpy()
         return out
 
 

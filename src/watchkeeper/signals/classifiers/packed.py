@@ -60,12 +60,20 @@ class PackedBert:
         self.hidden = int(cfg.hidden_size)
         self.max_texts_per_run = max_texts_per_run
 
-    def embed(self, input_ids: Sequence[Sequence[int]]) -> torch.Tensor:
+    def embed(self, input_ids: Sequence[Sequence[int]], *, also: Sequence[int] = ()) -> torch.Tensor:
         """(texts, hidden) L2-normalised mean of each text's last hidden states, in input order.
-        ``input_ids`` are the tokenizer's ids per text (special tokens included, unpadded)."""
+        ``input_ids`` are the tokenizer's ids per text (special tokens included, unpadded).
+
+        ``also`` names earlier layers (1-based: 4 is the output of the fourth layer) whose
+        L2-normalised mean is appended after the sentence embedding, each ``hidden`` wide: a middle
+        layer keeps more of the wording than the last one, which is trained for sentence similarity
+        (heads read both; similarity search reads the first ``hidden`` columns only)."""
         n = len(input_ids)
+        layers = len(self.model.encoder.layer)
+        if any(not 1 <= k < layers for k in also):
+            raise ValueError(f"extra layers must be in 1..{layers - 1}, not {list(also)}")
         if n == 0:
-            return torch.zeros((0, self.hidden))
+            return torch.zeros((0, self.hidden * (1 + len(also))))
         order = sorted(range(n), key=lambda i: len(input_ids[i]))
         lengths = [len(input_ids[i]) for i in order]
         if lengths[0] == 0:
@@ -79,13 +87,20 @@ class PackedBert:
         with torch.inference_mode():
             ids = torch.tensor([t for i in order for t in input_ids[i]], dtype=torch.long)
             positions = torch.cat([torch.arange(k) for k in lengths])
-            h = self._embeddings(ids, positions)
-            for layer in self.model.encoder.layer:
-                h = self._layer(layer, h, runs)
             owner = torch.repeat_interleave(torch.arange(n), torch.tensor(lengths))
-            sums = torch.zeros((n, self.hidden), dtype=h.dtype).index_add_(0, owner, h)
-            pooled = sums / torch.tensor(lengths, dtype=h.dtype)[:, None]
-            pooled = torch.nn.functional.normalize(pooled, dim=1)
+            counts = torch.tensor(lengths, dtype=torch.float32)[:, None]
+
+            def mean(h: torch.Tensor) -> torch.Tensor:
+                sums = torch.zeros((n, self.hidden), dtype=h.dtype).index_add_(0, owner, h)
+                return torch.nn.functional.normalize(sums / counts, dim=1)
+
+            h = self._embeddings(ids, positions)
+            extra: dict[int, torch.Tensor] = {}
+            for number, layer in enumerate(self.model.encoder.layer, 1):
+                h = self._layer(layer, h, runs)
+                if number in also:
+                    extra[number] = mean(h)
+            pooled = torch.cat([mean(h), *(extra[k] for k in also)], dim=1)
             out = torch.empty_like(pooled)
             out[torch.tensor(order)] = pooled
         return out

@@ -38,7 +38,14 @@ from watchkeeper.extract import normalize
 from watchkeeper.measure.metrics import BinaryCounts
 from watchkeeper.measure.splits import bucket_of
 from watchkeeper.policy import PolicyPack
-from watchkeeper.signals.classifiers.encoder import Matrix, TextEncoder, multilingual_input
+from watchkeeper.signals.classifiers.encoder import (
+    Matrix,
+    TextEncoder,
+    feature_dim,
+    feature_name,
+    head_features,
+    multilingual_input,
+)
 from watchkeeper.signals.classifiers.features import lexical_features
 from watchkeeper.signals.classifiers.heads import VIOLATING, Head, HeadSet
 
@@ -288,17 +295,19 @@ def _trainable(y: np.ndarray, splits: dict[str, np.ndarray], cfg: TrainConfig) -
 def _cached_embeddings(
     texts: list[str], encoder: TextEncoder, cache_dir: Path | None, log: Callable[[str], None]
 ) -> Matrix:
-    """Embeddings of ``texts``; with ``cache_dir``, a per-text store (hash of the text -> vector, one
-    store per encoder) so that adding a few rows re-embeds only those rows."""
+    """What the heads read for ``texts`` (:func:`.encoder.head_features`); with ``cache_dir``, a
+    per-text store (hash of the text -> vector, one store per kind of features) so that adding a few
+    rows re-embeds only those rows."""
     import hashlib
 
+    name = feature_name(encoder)
     if cache_dir is None:
-        log(f"embedding {len(texts)} texts with {encoder.name}")
-        return encoder.encode(texts)
-    store = cache_dir / hashlib.sha1(encoder.name.encode()).hexdigest()[:12]
+        log(f"embedding {len(texts)} texts with {name}")
+        return head_features(encoder, texts)
+    store = cache_dir / hashlib.sha1(name.encode()).hexdigest()[:12]
     keys_path, vecs_path = store / "keys.npy", store / "vectors.npy"
     keys: list[str] = []
-    vecs = np.zeros((0, encoder.dim), dtype=np.float32)
+    vecs = np.zeros((0, feature_dim(encoder)), dtype=np.float32)
     if keys_path.is_file() and vecs_path.is_file():
         keys = [str(k) for k in np.load(keys_path)]
         vecs = np.load(vecs_path).astype(np.float32)
@@ -308,8 +317,8 @@ def _cached_embeddings(
     if missing:
         unique = len(set(hashes))
         cached = unique - len(missing)
-        log(f"embedding {len(missing)} new texts with {encoder.name} ({cached} of {unique} cached)")
-        new = encoder.encode([t for _, t in missing])
+        log(f"embedding {len(missing)} new texts with {name} ({cached} of {unique} cached)")
+        new = head_features(encoder, [t for _, t in missing])
         for h, _ in missing:
             where[h] = len(keys)
             keys.append(h)
@@ -373,8 +382,8 @@ def train_heads(
         if not _trainable(y_all, splits, cfg):
             log(f"  {name}: {pos} positives — too few, no head")
             continue
-        f_lex = _fit_head(name, x_lex, y_all, weights, splits, cfg.c_lexical, encoder.dim, False, cfg)
-        f_full = _fit_head(name, x_full, y_all, weights, splits, cfg.c_full, encoder.dim, True, cfg)
+        f_lex = _fit_head(name, x_lex, y_all, weights, splits, cfg.c_lexical, emb.shape[1], False, cfg)
+        f_full = _fit_head(name, x_full, y_all, weights, splits, cfg.c_full, emb.shape[1], True, cfg)
         ho = f_full.holdout_mix
         if ho.tp + ho.fn < 10 or ho.f1 < cfg.min_holdout_f1:
             log(f"  {name}: +{pos}, holdout F1 {ho.f1:.3f} on {ho.tp + ho.fn} positives — dropped")
@@ -408,7 +417,7 @@ def train_heads(
         "model": "watchkeeper text heads",
         "version": version,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "encoder": encoder.name,
+        "encoder": feature_name(encoder),
         "seed": cfg.seed,
         "config": cfg.__dict__
         | {"languages": list(cfg.languages), "dataset_weights": dict(cfg.dataset_weights)},
@@ -421,7 +430,7 @@ def train_heads(
     }
     return HeadSet(
         version,
-        encoder.name,
+        feature_name(encoder),
         cfg.emb_scale,
         lexical,
         full,
@@ -473,7 +482,7 @@ def _train_multilingual(
         y, splits, pos = _labels_and_splits(name, data, buckets)
         if not _trainable(y, splits, cfg):
             continue
-        fit = _fit_head(name, x, y, weights, splits, cfg.c_full, encoder.dim, True, cfg)
+        fit = _fit_head(name, x, y, weights, splits, cfg.c_full, emb.shape[1], True, cfg)
         ho = fit.holdout_mix
         if ho.tp + ho.fn < 10 or ho.f1 < cfg.min_holdout_f1:
             log(f"  multilingual {name}: holdout F1 {ho.f1:.3f} — dropped")
