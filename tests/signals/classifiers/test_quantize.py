@@ -29,6 +29,21 @@ def test_a_rows_result_does_not_depend_on_the_other_rows() -> None:
     assert q(x.reshape(3, 10, 64)).shape == (3, 10, 32)
 
 
+@pytest.mark.parametrize("as_float", [False, True])
+def test_each_row_is_scaled_by_its_largest_magnitude(as_float: bool) -> None:
+    """The scale is max|x| / 127 per row, whether that extreme is positive or negative, so every
+    row's extreme lands on +-127 exactly and nothing is clipped."""
+    from watchkeeper.signals.classifiers.quantize import _quantize_rows
+
+    torch.manual_seed(2)
+    x = torch.randn(40, 96)
+    x[::2] -= 5.0  # half the rows have their largest magnitude on the negative side
+    a, scale = _quantize_rows(x.clone(), as_float)
+    assert torch.equal(scale, (x.abs().amax(dim=1, keepdim=True) / 127.0))
+    assert torch.equal(a.abs().amax(dim=1).to(torch.float32), torch.full((40,), 127.0))
+    assert a.dtype == (torch.float32 if as_float else torch.int8)
+
+
 def test_quantize_linears_replaces_every_linear_in_place() -> None:
     model = torch.nn.Sequential(
         torch.nn.Linear(8, 8), torch.nn.ReLU(), torch.nn.Sequential(torch.nn.Linear(8, 4))

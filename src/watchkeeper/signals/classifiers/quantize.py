@@ -97,8 +97,11 @@ def _quantize_rows(x: torch.Tensor, as_float: bool = False) -> tuple[torch.Tenso
     if not as_float and rows.shape[0] <= 16:
         # the int8 kernel wants more than 16 rows; padding rows touch nothing else
         rows = torch.cat([rows, rows.new_zeros(17 - rows.shape[0], rows.shape[1])])
-    # max |x| per row in one pass, without an |x| copy of the input: max(max x, -min x), exactly
-    lo, hi = torch.aminmax(rows, dim=1, keepdim=True)
+    # max |x| per row without an |x| copy of the input: max(max x, -min x), exactly. Two reductions,
+    # not torch.aminmax: its row-wise form took 15-20x as long here (1.1 against 0.06 ms for 1,300
+    # tokens x 384), 20 % of the whole encoder's time
+    hi = rows.amax(dim=1, keepdim=True)
+    lo = rows.amin(dim=1, keepdim=True)
     scale = torch.maximum(hi, lo.neg_()).clamp_(min=1e-12).div_(127.0)
     a = torch.div(rows, scale).round_()
     if not as_float:
