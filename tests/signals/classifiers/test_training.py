@@ -94,6 +94,35 @@ def test_too_few_positives_means_no_head() -> None:
     assert heads.full == {}
 
 
+def _rare_rows(holdout: int, calibration: int) -> list[TrainRow]:
+    """synthetic_rows plus a rare label with 60 training positives and the given numbers of holdout
+    and calibration positives (ids picked by their split bucket)."""
+    rows = [TrainRow(r.id, r.text, r.dataset, r.labels | {"rare": 0}) for r in synthetic_rows()]
+    want = {"train": 60, "holdout": holdout, "calibration": calibration}
+    i = 0
+    while any(want.values()):
+        rid = f"rare:{i}"
+        i += 1
+        bucket = bucket_of(rid)
+        if want[bucket]:
+            want[bucket] -= 1
+            rows.append(TrainRow(rid, f"buy zorblax cheap dm me {i % 5}", "syn", {"rare": 1, "violating": 1}))
+    return rows
+
+
+def test_the_shipping_gate_counts_every_unseen_row() -> None:
+    """A rare category's head is measured on the holdout and calibration parts together: 6 + 5
+    positives pass a 10-positive floor that 6 holdout positives alone would not; 4 + 3 do not."""
+    cfg = TrainConfig(seed=3, min_positives=5)
+    ships = train_heads(_rare_rows(6, 5), HashEncoder(), config=cfg)
+    assert "rare" in ships.full
+    unseen = ships.card["heads"]["rare"]["unseen_at_training_prior"]
+    assert unseen["support"] == 11 and ships.card["heads"]["rare"]["holdout"]["support"] == 6
+    dropped = train_heads(_rare_rows(4, 3), HashEncoder(), config=cfg)
+    assert "rare" not in dropped.full
+    assert dropped.card["dropped_heads"]["rare"]["unseen"]["support"] == 7
+
+
 def test_non_permissive_data_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "toxicchat.jsonl"
     p.write_text(

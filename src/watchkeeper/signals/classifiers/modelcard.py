@@ -33,6 +33,12 @@ categories they cover (hate); every other category is `unverified` for it.
   ("my bitches and I are going out tonight") can score as harassment and go to review; insults
   phrased without offensive words ("she is a repulsive human") are often missed. Implicit or coded
   hate is often missed too.
+- The self_harm and sexual_minors heads learned from few real positives (OpenAI's moderation set:
+  64 and 33) plus generated requests; measured on 14 and 19 unseen positives, so their figures are
+  rough. OpenAI's self-harm includes eating disorders, and the self_harm head can score diet and
+  body-shape requests ("a vegan meal plan with 150 g of protein a day") around 0.5, which the pack's
+  support band labels and sends to review. sexual_minors reaches its removal band only with explicit
+  minors in sexual content; below that its band routes to review.
 - Labels come from public datasets with their own definitions (e.g. Davidson's crowd labels are noisy);
   the heads inherit those definitions where they differ from this policy.
 - Calibration is measured on the training mix (ECE below) and the prior shift assumes 20 % violating
@@ -70,30 +76,34 @@ def write_model_card(heads: HeadSet, artifact: Path) -> Path:
         "",
         "## Heads (holdout part, threshold 0.5 on the shipped, prior-shifted probability)",
         "",
-        "| head | train +/- | holdout P | R | F1 | FPR | lexical-only F1 | calibration ECE |",
-        "|---|---|---|---|---|---|---|---|",
+        "| head | train +/- | holdout P | R | F1 | FPR | lexical-only F1 | calibration ECE "
+        "| gate: F1 on all unseen rows at the training prior (positives) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, h in sorted(card.get("heads", {}).items()):
         ho = h["holdout"]
         fpr = "—" if ho["fpr"] is None else f"{ho['fpr']:.3f}"
+        un = h.get("unseen_at_training_prior")
+        gate = "—" if un is None else f"{un['f1']:.3f} ({un['support']})"
         md.append(
             f"| {name} | {h['train_positives']}/{h['train_negatives']} | {ho['precision']:.3f} | "
             f"{ho['recall']:.3f} | {ho['f1']:.3f} | {fpr} | {h['holdout_lexical_only']['f1']:.3f} | "
-            f"{h['calibration_ece']:.3f} |"
+            f"{h['calibration_ece']:.3f} | {gate} |"
         )
     dropped = card.get("dropped_heads", {})
     if dropped:
         md += [
             "",
-            "Trained but not shipped (holdout F1 below 0.5, or fewer than 10 real holdout positives to",
-            "measure it on; these categories rely on the rules tier, policy-example matching and the",
-            "violating head):",
+            "Trained but not shipped (F1 below 0.5 on the real rows the head never trained on, holdout",
+            "and calibration parts, or fewer than 10 positives there to measure it on; these categories",
+            "rely on the rules tier, policy-example matching and the violating head):",
             "",
         ]
         for name, d in sorted(dropped.items()):
+            seen = d.get("unseen") or d["holdout"]  # artifacts before 2026.12.01.5 gated on the holdout
             md.append(
-                f"- {name}: {d['train_positives']} training positives, holdout F1 {d['holdout']['f1']:.3f}"
-                f" on {d['holdout']['support']} positives"
+                f"- {name}: {d['train_positives']} training positives, unseen-rows F1 {seen['f1']:.3f}"
+                f" on {seen['support']} positives"
             )
     ml = card.get("multilingual") or {}
     if ml.get("heads"):

@@ -102,9 +102,11 @@ class TrainConfig:
     #: calibrate to this share of violating content instead of the training mix's share (the mix is
     #: far more violating than a platform's traffic); None keeps the mix's prior. Only ever lowers.
     target_prior: float | None = 0.2
-    #: a head whose holdout F1 is below this (or with under 10 holdout positives) is not shipped:
-    #: a weak head adds false positives; its category relies on the other tiers instead
+    #: a head whose F1 on the rows it never trained on (holdout + calibration, at the training prior)
+    #: is below this, or that has fewer than ``min_holdout_positives`` positives there, is not
+    #: shipped: a weak head adds false positives; its category relies on the other tiers instead
     min_holdout_f1: float = 0.5
+    min_holdout_positives: int = 10
     max_iter: int = 2000
     #: generated ordinary requests added as hard negatives (see :mod:`.augment`); 0 turns them off
     benign_requests: int = 800
@@ -197,6 +199,8 @@ class _Fit:
     holdout: BinaryCounts = field(default_factory=BinaryCounts)
     #: holdout counts at the training mix's prior (before the shift): the head's quality, used to gate it
     holdout_mix: BinaryCounts = field(default_factory=BinaryCounts)
+    #: the same on the calibration part (Platt's two parameters are fitted there, nothing else)
+    calibration_mix: BinaryCounts = field(default_factory=BinaryCounts)
     positives: int = 0
     negatives: int = 0
     ece: float = 0.0
@@ -267,13 +271,22 @@ def _fit_head(
         p = 1 / (1 + np.exp(-(a * z + b)))
         for gold, prob in zip(y[idx], p, strict=True):
             counts.add(bool(gold), bool(prob >= 0.5))
-        if part == "holdout":
-            for gold, zz in zip(y[idx], z, strict=True):
-                fit.holdout_mix.add(bool(gold), bool(a * zz + b_mix >= 0))
+        at_mix = fit.holdout_mix if part == "holdout" else fit.calibration_mix
+        for gold, zz in zip(y[idx], z, strict=True):
+            at_mix.add(bool(gold), bool(a * zz + b_mix >= 0))
         if part == "calibration":
             # reliability is measured at the prior of the data it is measured on (before the shift)
             fit.ece = expected_calibration_error(1 / (1 + np.exp(-(a * z + b_mix))), y[idx])
     return fit
+
+
+def _unseen(fit: _Fit) -> BinaryCounts:
+    """The head's counts at the training prior on every real row its weights never saw: the holdout
+    and calibration parts. A rare category has few holdout positives (self-harm: 9 in the current
+    data); adding the calibration part measures the gate on half as many again. Platt's two
+    parameters are fitted on that part, which flatters it slightly."""
+    h, c = fit.holdout_mix, fit.calibration_mix
+    return BinaryCounts(h.tp + c.tp, h.fp + c.fp, h.fn + c.fn, h.tn + c.tn)
 
 
 def _labels_and_splits(
@@ -384,10 +397,10 @@ def train_heads(
             continue
         f_lex = _fit_head(name, x_lex, y_all, weights, splits, cfg.c_lexical, emb.shape[1], False, cfg)
         f_full = _fit_head(name, x_full, y_all, weights, splits, cfg.c_full, emb.shape[1], True, cfg)
-        ho = f_full.holdout_mix
-        if ho.tp + ho.fn < 10 or ho.f1 < cfg.min_holdout_f1:
-            log(f"  {name}: +{pos}, holdout F1 {ho.f1:.3f} on {ho.tp + ho.fn} positives — dropped")
-            dropped[name] = {"train_positives": pos, "holdout": ho.as_dict()}
+        ho = _unseen(f_full)
+        if ho.tp + ho.fn < cfg.min_holdout_positives or ho.f1 < cfg.min_holdout_f1:
+            log(f"  {name}: +{pos}, unseen-rows F1 {ho.f1:.3f} on {ho.tp + ho.fn} positives — dropped")
+            dropped[name] = {"train_positives": pos, "unseen": ho.as_dict()}
             continue
         lexical[name], full[name] = f_lex.head, f_full.head
         datasets = sorted({rows[i].dataset for i in splits["train"]})
@@ -399,11 +412,13 @@ def train_heads(
             "calibration": f_full.calibration.as_dict(),
             "holdout": f_full.holdout.as_dict(),
             "holdout_at_training_prior": f_full.holdout_mix.as_dict(),
+            "unseen_at_training_prior": ho.as_dict(),
             "holdout_lexical_only": f_lex.holdout.as_dict(),
         }
         log(
             f"  {name}: +{pos} holdout F1 {f_full.holdout.f1:.3f} (at the training prior "
-            f"{f_full.holdout_mix.f1:.3f}; lexical only {f_lex.holdout.f1:.3f}), ECE {f_full.ece:.3f}"
+            f"{f_full.holdout_mix.f1:.3f}, on all unseen rows {ho.f1:.3f} with {ho.tp + ho.fn} positives; "
+            f"lexical only {f_lex.holdout.f1:.3f}), ECE {f_full.ece:.3f}"
         )
     multilingual: dict[str, Head] = {}
     languages: tuple[str, ...] = ()
@@ -483,8 +498,8 @@ def _train_multilingual(
         if not _trainable(y, splits, cfg):
             continue
         fit = _fit_head(name, x, y, weights, splits, cfg.c_full, emb.shape[1], True, cfg)
-        ho = fit.holdout_mix
-        if ho.tp + ho.fn < 10 or ho.f1 < cfg.min_holdout_f1:
+        ho = _unseen(fit)
+        if ho.tp + ho.fn < cfg.min_holdout_positives or ho.f1 < cfg.min_holdout_f1:
             log(f"  multilingual {name}: holdout F1 {ho.f1:.3f} — dropped")
             continue
         heads[name] = fit.head
@@ -502,6 +517,7 @@ def _train_multilingual(
             "calibration_ece": round(fit.ece, 4),
             "holdout": fit.holdout.as_dict(),
             "holdout_at_training_prior": fit.holdout_mix.as_dict(),
+            "unseen_at_training_prior": ho.as_dict(),
             "holdout_by_language": per_language,
         }
         log(f"  multilingual {name}: +{pos} holdout F1 {fit.holdout.f1:.3f} (ECE {fit.ece:.3f})")
