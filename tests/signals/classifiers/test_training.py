@@ -146,6 +146,39 @@ def test_offensive_only_rows_do_not_teach_violating(tmp_path: Path) -> None:
     assert rows["d:3"]["violating"] == 0
 
 
+def test_hatecheck_threats_are_violence_and_abuse_of_individuals_is_not_safe(tmp_path: Path) -> None:
+    """HateCheck's threats against a group are violence too; its "not hateful" abuse of a person or a
+    non-protected group ("I want to kill him") is not hate, but must not teach any head that it
+    violates nothing. Its other non-hateful tests (counter-speech, ...) still do. English only."""
+    from watchkeeper.signals.classifiers.training import ALL_NEGATIVE
+
+    def row(rid: str, func: str, flagged: int, source: str = "hatecheck", lang: str = "en") -> str:
+        return (
+            f'{{"id": "{rid}", "text": "t", "source": "{source}", "lang": "{lang}", "flagged": {flagged}, '
+            f'"taxonomy": {{"hate": {flagged}}}, "context": {{"functionality": "{func}"}}}}\n'
+        )
+
+    p = tmp_path / "hatecheck.jsonl"
+    p.write_text(
+        row("c:1", "threat_dir_h", 1)
+        + row("c:2", "target_indiv_nh", 0)
+        + row("c:3", "target_group_nh", 0)
+        + row("c:4", "counter_quote_nh", 0)
+        + row("c:5", "slur_h", 1)
+        + row("m:1", "threat_norm_h", 1, "mhc", "de")
+        + row("m:2", "target_indiv_nh", 0, "mhc", "de"),
+        encoding="utf-8",
+    )
+    rows = {r.id: r.labels for r in load_rows([p])}
+    assert rows["c:1"] == {"hate": 1, "violence": 1, "violating": 1, "spam": 0}
+    for rid in ("c:2", "c:3"):
+        assert rows[rid] == {"hate": 0, "spam": 0}  # no ALL_NEGATIVE, no violating label
+    assert rows["c:4"][ALL_NEGATIVE] == 1 and rows["c:4"]["violating"] == 0
+    assert "violence" not in rows["c:5"]
+    assert "violence" not in rows["m:1"]  # the multilingual heads judge hate alone
+    assert rows["m:2"][ALL_NEGATIVE] == 1
+
+
 def test_offensive_rows_are_harassment_not_hate_negatives(tmp_path: Path) -> None:
     """An "offensive, not hate" row often carries a slur the policy calls hate: it must not teach the
     hate head that it is safe. It is an insult, so it teaches harassment; a "normal" row stays a

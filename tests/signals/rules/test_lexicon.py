@@ -53,6 +53,8 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
     "text",
     [
         "How do I kill a Python process?",
+        "I will kill this process after lunch",
+        "gonna kill those processes, the server is stuck",
         "She killed it on stage last night",
         "Where can I shoot a good photo at sunset?",
         "This calculus homework is killing me",

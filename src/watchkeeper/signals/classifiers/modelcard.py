@@ -39,6 +39,11 @@ categories they cover (hate); every other category is `unverified` for it.
   body-shape requests ("a vegan meal plan with 150 g of protein a day") around 0.5, which the pack's
   support band labels and sends to review. sexual_minors reaches its removal band only with explicit
   minors in sexual content; below that its band routes to review.
+- The violence head learned mostly from HateCheck's threats against protected groups (templates:
+  "I am going to shoot the next [group] I see") and OpenAI's 64 violence rows, so its unseen-rows
+  figure is flattered by the templates. It catches first-person threats to a person better than the
+  violating head alone ("I'm going to break your legs after school"), but it judges OpenAI's broader
+  violence (incitement against political groups, graphic description) no better.
 - Labels come from public datasets with their own definitions (e.g. Davidson's crowd labels are noisy);
   the heads inherit those definitions where they differ from this policy.
 - Calibration is measured on the training mix (ECE below) and the prior shift assumes 20 % violating

@@ -59,6 +59,14 @@ _OFFENSIVE_FLAGGED = frozenset({"davidson", "hatexplain"})
 #: datasets that are about spam; every other dataset's rows are assumed not to be spam (hate tweets,
 #: chat prompts and harmful requests are many things, but not bulk promotion)
 _SPAM_DATASETS = frozenset({"sms_spam", "youtube_spam", "smishing"})
+#: HateCheck's functional tests, by the ``functionality`` of a row (English only: the multilingual
+#: heads judge hate alone): threats against a protected group are violence as well as hate ...
+_HATECHECK_THREATS = frozenset({"threat_dir_h", "threat_norm_h"})
+#: ... and abuse aimed at an individual or a non-protected group ("I want to kill him", "You are a
+#: complete asshole", "I wish all protesters would be shot") is "not hateful" there, but harassment
+#: or violence under this policy: not hate, and nothing else is known of it
+_HATECHECK_ABUSE_NOT_HATE = frozenset({"target_indiv_nh", "target_group_nh"})
+_HATECHECK = frozenset({"hatecheck"})
 ALL_NEGATIVE = "__all_negative__"
 #: the dataset name of rows written by :mod:`.augment`
 GENERATED = "augment"
@@ -157,7 +165,12 @@ def load_rows(paths: Sequence[Path], *, languages: Sequence[str] | None = None) 
                     _offensive_labels(labels)
             elif flagged is not None:
                 labels[VIOLATING] = int(bool(flagged))
-            if flagged == 0:
+            functionality = (raw.get("context") or {}).get("functionality")
+            if dataset in _HATECHECK and functionality in _HATECHECK_THREATS:
+                labels["violence"] = 1
+            if dataset in _HATECHECK and functionality in _HATECHECK_ABUSE_NOT_HATE:
+                labels.pop(VIOLATING, None)
+            elif flagged == 0:
                 # the dataset says the row violates nothing it knows of: a negative for every head
                 # (Davidson/HateXplain "neither"/"normal" rows qualify; their offensive rows do not)
                 labels[ALL_NEGATIVE] = 1
