@@ -25,6 +25,8 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("I will kill you", "violence"),
         ("i w i l l  k i l l  y o u", "violence"),
         ("I'm going to stab you tomorrow", "violence"),
+        ("I will find you and kill you", "violence"),
+        ("we'll hunt him down and shoot him", "violence"),
         ("k1ll y0urself", "harassment"),
         ("kys loser", "harassment"),
         ("you are a worthless idiot", "harassment"),
@@ -54,6 +56,7 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
     [
         "How do I kill a Python process?",
         "I will kill this process after lunch",
+        "I'll find you and beat you in the finals",
         "gonna kill those processes, the server is stuck",
         "She killed it on stage last night",
         "Where can I shoot a good photo at sunset?",
