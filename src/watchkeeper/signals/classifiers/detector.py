@@ -376,9 +376,9 @@ class ClassifierDetector(_EncoderTier):
             texts = [stages[i].text for i in open_rows]
             feats = head_features(self.encoder, texts)
             x_open = sp.vstack([stages[i].x for i in open_rows], format="csr")
-            full = {n: h.proba(x_open, feats) for n, h in self.heads.full.items()}
-            attributed = VIOLATING in full
             emb = np.ascontiguousarray(feats[:, : self.encoder.dim])
+            full = self._full_proba(x_open, feats, emb)
+            attributed = VIOLATING in full
             cats, sims = self.index.nearest_categories(emb) if attributed else ([], np.zeros(0))
             for j, i in enumerate(open_rows):
                 full_p = {n: float(p[j]) for n, p in full.items()}
@@ -386,6 +386,13 @@ class ClassifierDetector(_EncoderTier):
                 stages[i] = dataclasses.replace(stages[i], full_p=full_p, nearest=nearest)
         for (ctx, field_name, _), stage in zip(keys, stages, strict=True):
             ctx.memo[f"classifier:{field_name}"] = stage
+
+    def _full_proba(self, x: Any, feats: Matrix, emb: Matrix) -> dict[str, npt.NDArray[np.float32]]:
+        """Every full head's probabilities for these rows; heads trained with nearest-neighbour
+        features read them from the artifact's bank of training rows (:mod:`.memory`)."""
+        bank = self.heads.bank
+        knn = bank.features(emb) if bank is not None else {}
+        return {n: h.proba(x, feats, knn.get(n)) for n, h in self.heads.full.items()}
 
     def _stage1(self, ctx: DetectContext, field_name: str, text: str) -> _Stage1:
         stage = ctx.memo.get(f"classifier:{field_name}")
@@ -421,9 +428,9 @@ class ClassifierDetector(_EncoderTier):
             full_p, nearest = stage.full_p, stage.nearest
         else:
             feats = head_features(self.encoder, [text])
-            full_p = {n: float(h.proba(x, feats)[0]) for n, h in self.heads.full.items()}
-            emb = feats[0, : self.encoder.dim]
-            nearest = self.index.nearest_category(emb) if VIOLATING in full_p else None
+            emb_row = np.ascontiguousarray(feats[:, : self.encoder.dim])
+            full_p = {n: float(p[0]) for n, p in self._full_proba(x, feats, emb_row).items()}
+            nearest = self.index.nearest_category(emb_row[0]) if VIOLATING in full_p else None
         out = [
             Signal.ok(
                 self.name, n, full_p[n], [Evidence(field=field_name, note="category head")], rule=f"head:{n}"

@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from watchkeeper.signals.classifiers.memory import NeighbourBank
+
 __all__ = ["DEFAULT_ARTIFACT", "VIOLATING", "Head", "HeadSet"]
 
 #: the binary "violates any policy" head
@@ -41,17 +43,23 @@ class Head:
     bias: float
     platt_a: float
     platt_b: float
+    #: (2,) weights of the nearest-neighbour features (:mod:`.memory`), for full heads trained with them
+    knn: Vector | None = None
 
-    def logits(self, x_lex: Any, emb: Vector | None) -> Vector:
+    def logits(self, x_lex: Any, emb: Vector | None, knn: Vector | None = None) -> Vector:
         z = np.asarray(x_lex @ self.lex, dtype=np.float32).ravel() + self.bias
         if self.emb is not None:
             if emb is None:
                 raise ValueError(f"head {self.name} needs embeddings")
             z = z + emb @ self.emb
+        if self.knn is not None:
+            if knn is None:
+                raise ValueError(f"head {self.name} needs its nearest-neighbour features")
+            z = z + knn @ self.knn
         return z
 
-    def proba(self, x_lex: Any, emb: Vector | None = None) -> Vector:
-        z = self.logits(x_lex, emb)
+    def proba(self, x_lex: Any, emb: Vector | None = None, knn: Vector | None = None) -> Vector:
+        z = self.logits(x_lex, emb, knn)
         p: Vector = (1.0 / (1.0 + np.exp(-(self.platt_a * z + self.platt_b)))).astype(np.float32)
         return p
 
@@ -68,6 +76,8 @@ class HeadSet:
     multilingual_encoder: str = ""
     #: languages (ISO 639-1) the multilingual heads were trained on
     languages: tuple[str, ...] = ()
+    #: the training rows the full heads' nearest-neighbour features are looked up in (:mod:`.memory`)
+    bank: NeighbourBank | None = None
 
     def save(self, path: Path) -> None:
         arrays: dict[str, Any] = {}
@@ -78,6 +88,8 @@ class HeadSet:
                 arrays[f"{key}/lex"] = h.lex.astype(np.float16)
                 if h.emb is not None:
                     arrays[f"{key}/emb"] = h.emb.astype(np.float32)
+                if h.knn is not None:
+                    arrays[f"{key}/knn"] = h.knn.astype(np.float32)
                 arrays[f"{key}/params"] = np.array([h.bias, h.platt_a, h.platt_b], dtype=np.float64)
         meta = {
             "version": self.version,
@@ -87,6 +99,11 @@ class HeadSet:
             "multilingual_encoder": self.multilingual_encoder,
             "languages": list(self.languages),
         }
+        if self.bank is not None:
+            arrays["bank/vectors"] = self.bank.vectors
+            arrays["bank/scales"] = self.bank.scales
+            arrays["bank/labels"] = self.bank.labels
+            meta["bank"] = {"heads": list(self.bank.heads), "k": self.bank.k}
         arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fh:
@@ -104,7 +121,18 @@ class HeadSet:
                 base = f"{stage}/{name}"
                 bias, a, b = (float(v) for v in data[key])
                 emb = data[f"{base}/emb"].astype(np.float32) if f"{base}/emb" in data.files else None
-                stages[stage][name] = Head(name, data[f"{base}/lex"].astype(np.float32), emb, bias, a, b)
+                knn = data[f"{base}/knn"].astype(np.float32) if f"{base}/knn" in data.files else None
+                lex = data[f"{base}/lex"].astype(np.float32)
+                stages[stage][name] = Head(name, lex, emb, bias, a, b, knn)
+            bank = None
+            if "bank" in meta:
+                bank = NeighbourBank(
+                    data["bank/vectors"],
+                    data["bank/scales"].astype(np.float32),
+                    data["bank/labels"],
+                    tuple(meta["bank"]["heads"]),
+                    int(meta["bank"]["k"]),
+                )
         return cls(
             meta["version"],
             meta["encoder"],
@@ -115,4 +143,5 @@ class HeadSet:
             stages["multilingual"],
             str(meta.get("multilingual_encoder", "")),
             tuple(meta.get("languages", ())),
+            bank,
         )
