@@ -485,8 +485,9 @@ def train(
     neighbours: Annotated[
         int,
         typer.Option(
+            min=0,
             help="Nearest training rows each full head also reads (0: off). Better quality, about half "
-            "the throughput and a ~10 MB larger artifact; see docs/classifiers.md."
+            "the throughput and a ~10 MB larger artifact; see docs/classifiers.md.",
         ),
     ] = 0,
     version: Annotated[str | None, typer.Option(help="Artifact version (default: today's date).")] = None,

@@ -11,7 +11,7 @@ from watchkeeper.decide import decide
 from watchkeeper.signals import Cascade, DetectContext
 from watchkeeper.signals.classifiers.detector import ClassifierDetector, ExampleMatchDetector, judgeability
 from watchkeeper.signals.classifiers.training import TrainConfig, train_heads
-from watchkeeper.types import Action, DetectorStatus, Item, Verdict
+from watchkeeper.types import Action, DetectorStatus, Item, Signal, Verdict
 
 PACK = make_pack(
     category(
@@ -121,6 +121,20 @@ def test_heads_refuse_an_encoder_they_were_not_trained_on() -> None:
         ClassifierDetector(PACK, heads=HEADS, encoder=Other())
 
 
+def batch_matches_alone(det: ClassifierDetector, texts: list[str], tol: float = 1e-6) -> list[list[Signal]]:
+    """The signals for ``texts`` scored as one prefetched batch equal those scored one at a time
+    (up to float rounding); returns the latter."""
+    items = [Item(id=str(i), text=t) for i, t in enumerate(texts)]
+    contexts = [DetectContext(policy=PACK, item=it) for it in items]
+    det.prefetch(items, contexts)
+    batched = [det.detect(it, ctx) for it, ctx in zip(items, contexts, strict=True)]
+    alone = [run(det, t) for t in texts]
+    for b, a in zip(batched, alone, strict=True):
+        assert [(s.category, s.rule) for s in b] == [(s.category, s.rule) for s in a]
+        assert [s.score for s in b] == pytest.approx([s.score for s in a], abs=tol)
+    return alone
+
+
 class Wider(HashEncoder):
     """Head features wider than the sentence embedding (as MiniLM's with an extra layer's mean)."""
 
@@ -144,14 +158,7 @@ def test_heads_trained_on_wider_features_read_them_and_attribute_by_the_embeddin
     assert {h.emb.shape for h in heads.full.values() if h.emb is not None} == {(128,)}
     assert np.abs(heads.full["violating"].emb[64:]).sum() > 0  # type: ignore[index]
     det = ClassifierDetector(PACK, heads=heads, encoder=Wider())
-    items = [Item(id="a", text="i will hurt you again"), Item(id="b", text="you are vermin lol")]
-    contexts = [DetectContext(policy=PACK, item=it) for it in items]
-    det.prefetch(items, contexts)
-    batched = [det.detect(it, ctx) for it, ctx in zip(items, contexts, strict=True)]
-    alone = [run(det, it.text) for it in items]
-    for b, a in zip(batched, alone, strict=True):
-        assert [(s.category, s.rule) for s in b] == [(s.category, s.rule) for s in a]
-        assert [s.score for s in b] == pytest.approx([s.score for s in a], abs=1e-6)
+    alone = batch_matches_alone(det, ["i will hurt you again", "you are vermin lol"])
     top = max(alone[0], key=lambda s: s.score)
     assert top.category == "violence" and top.rule == "head:violating"
     with pytest.raises(ValueError, match="trained on 'hash-encoder\\+squared'"):

@@ -84,21 +84,17 @@ def test_a_head_that_needs_neighbour_features_refuses_to_run_without_them() -> N
 
 
 def test_the_detector_reads_the_bank_in_the_batch_path_and_one_item_at_a_time() -> None:
-    from tests.signals.classifiers.test_detector import PACK, run
-    from watchkeeper.signals import DetectContext
+    from tests.signals.classifiers.test_detector import PACK, batch_matches_alone
     from watchkeeper.signals.classifiers.detector import ClassifierDetector
-    from watchkeeper.types import Item
 
     heads = train_heads(
         synthetic_rows(), HashEncoder(), config=TrainConfig(seed=1, min_positives=5, neighbours=5)
     )
     det = ClassifierDetector(PACK, heads=heads, encoder=HashEncoder())
-    items = [Item(id="a", text="you are vermin lol"), Item(id="b", text="i will hurt you again")]
-    contexts = [DetectContext(policy=PACK, item=it) for it in items]
-    det.prefetch(items, contexts)
-    batched = [det.detect(it, ctx) for it, ctx in zip(items, contexts, strict=True)]
-    alone = [run(det, it.text) for it in items]
-    for b, a in zip(batched, alone, strict=True):
-        assert [(s.category, s.rule) for s in b] == [(s.category, s.rule) for s in a]
-        assert [s.score for s in b] == pytest.approx([s.score for s in a], abs=1e-5)
+    alone = batch_matches_alone(det, ["you are vermin lol", "i will hurt you again"], tol=1e-5)
     assert max(s.score for s in alone[0] if s.category == "hate") > 0.8
+
+
+def test_a_negative_neighbour_count_is_refused() -> None:
+    with pytest.raises(ValueError, match="neighbours"):
+        TrainConfig(neighbours=-1)

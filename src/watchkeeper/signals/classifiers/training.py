@@ -131,6 +131,10 @@ class TrainConfig:
     #: scale of those features in the regularised fit (folded into the shipped weights)
     knn_scale: float = 4.0
 
+    def __post_init__(self) -> None:
+        if self.neighbours < 0:
+            raise ValueError(f"neighbours must be 0 (off) or more, not {self.neighbours}")
+
 
 def load_rows(paths: Sequence[Path], *, languages: Sequence[str] | None = None) -> list[TrainRow]:
     """Rows of the given files (all languages unless ``languages`` is given); refuses evaluation-only
@@ -324,15 +328,13 @@ def _neighbours(
     neighbour features per head: training rows leave themselves out, the others look it up as it is
     (they are never in it)."""
     train_idx = np.where(buckets == "train")[0]
+    exclude = np.full(len(rows), -1, dtype=np.int64)  # a row's place in the bank, -1: not in it
+    exclude[train_idx] = np.arange(len(train_idx))
     labels = np.full((len(train_idx), len(names)), -1, dtype=np.int8)
     for j, name in enumerate(names):
-        for b, i in enumerate(train_idx):
-            r = rows[i]
-            if name in r.labels or ALL_NEGATIVE in r.labels:
-                labels[b, j] = r.labels.get(name, 0)
+        y, splits, _ = _labels_and_splits(name, rows, buckets)
+        labels[exclude[splits["train"]], j] = y[splits["train"]]
     bank = NeighbourBank.build(sentence[train_idx], labels, tuple(names), cfg.neighbours)
-    exclude = np.full(len(rows), -1, dtype=np.int64)
-    exclude[train_idx] = np.arange(len(train_idx))
     feats = {n: np.zeros((len(rows), 2), dtype=np.float32) for n in names}
     log(f"neighbour features: {len(rows)} rows against a bank of {len(train_idx)} training rows")
     for i in range(0, len(rows), 2048):
