@@ -25,6 +25,7 @@ EVASIONS = [
     ("kiiiiiill", "kiill"),
     ("fr33 m0n3y", "free money"),
     ("sh!t", "shit"),
+    ("b!tch!", "bitch!"),  # the trailing "!" is punctuation
     ("a$$hole", "asshole"),
     ("$ex", "sex"),
     ("h4t3", "hate"),
@@ -46,6 +47,7 @@ LOOKALIKES = [
     "it costs $500 or 50k",
     "1080p 60fps 4k 5km 90s 1st",
     "hello!! wow!",
+    "LOL!!!I've tried",  # a run of "!" is punctuation
     "my email is me@site.com",
     "c++ and c#",
     "Москва — столица России",  # real Cyrillic text stays Cyrillic

@@ -318,6 +318,11 @@ _ADDRESS = re.compile(r"@[\w-]+\.[a-z]{2,}|://|^www\.", re.IGNORECASE)
 _HAS_LEET = re.compile(f"[{_LEET_CHARS}]")
 
 
+def is_exclamation_run(text: str, i: int) -> bool:
+    """Whether the "!" at ``text[i]`` is one of two or more in a row: punctuation, never a letter."""
+    return (i > 0 and text[i - 1] == "!") or (i + 1 < len(text) and text[i + 1] == "!")
+
+
 def _decode_leet(base: str) -> str:
     if not _HAS_LEET.search(base):
         return base
@@ -335,7 +340,10 @@ def _decode_leet(base: str) -> str:
                 continue
             inside = any(x.isalnum() for x in base[start:i]) and any(x.isalnum() for x in base[i + 1 : end])
             # digits stand for letters anywhere in a word; symbols only inside one ("sh!t", "a$$hole"),
-            # or a leading '$' before a letter ("$ex"); a trailing "!" is punctuation, "@name" a mention
+            # or a leading '$' before a letter ("$ex"); a trailing "!" is punctuation, "@name" a mention,
+            # and so is a run of "!" ("LOL!!!I've" is not "loliii've")
+            if c == "!" and is_exclamation_run(base, i):
+                continue
             if c.isdigit() or inside or (c == "$" and i == start and i + 1 < end and base[i + 1].isalpha()):
                 out[i] = LEET[c]
     return "".join(out)

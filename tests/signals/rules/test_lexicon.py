@@ -101,6 +101,23 @@ def test_leet_guard_does_not_fire_on_numbers() -> None:
     assert score("unit 455 at 40.4455") == 0.0
 
 
+def test_exclamation_marks_are_punctuation_not_an_i() -> None:
+    """ "lol!" is laughter, not the term "loli"; "!" still stands for "i" inside a word."""
+    pack = make_pack(category("sexual_minors", signals={"terms": [{"term": "loli", "score": 0.6}, "bitch"]}))
+    det = RulesDetector(pack)
+
+    def score(text: str) -> float:
+        item = Item(id="x", text=text)
+        return max((s.score for s in det.detect(item, DetectContext(policy=pack, item=item))), default=0.0)
+
+    assert score("writing again, LOL! I tried") == 0.0
+    assert score("LOL!!!I've tried") == 0.0
+    assert score("lol!!! ok") == 0.0
+    assert score("she posts l0li art") == 0.6
+    assert score("loli") == 0.6
+    assert score("what a b!tch!") > 0.0
+
+
 def test_term_with_digits_of_its_own_matches_literally() -> None:
     pack = make_pack(category("extremism", signals={"terms": [{"term": "1488", "score": 0.8}]}))
     det = RulesDetector(pack)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from watchkeeper.extract import EntityKind, NormalizedText, looks_numeric, normalize
-from watchkeeper.extract.normalize import LEET
+from watchkeeper.extract.normalize import LEET, is_exclamation_run
 from watchkeeper.policy import Category, PolicyPack
 from watchkeeper.policy.model import TermSpec
 from watchkeeper.signals.base import DetectContext
@@ -95,6 +95,14 @@ class CompiledTerms:
                 seen.add(g)
                 found.append((g, spec, literal))
         return found
+
+
+def _exclaims(text: str, start: int, end: int) -> bool:
+    """Whether a match's "!" is punctuation rather than a stand-in for "i": it ends the match
+    ("lol!" is not "loli") or is one of a run ("LOL!!!I've")."""
+    return text[end - 1] == "!" or any(
+        text[i] == "!" and is_exclamation_run(text, i) for i in range(start, end)
+    )
 
 
 def compile_terms(groups: list[tuple[TermSpec, ...]]) -> CompiledTerms:
@@ -206,6 +214,8 @@ class RulesDetector:
             for g, spec, literal in self._terms.identify(m.group(0)):
                 leet_used = any(ch in _LEET_CHARSET and ch not in literal for ch in m.group(0))
                 if leet_used and looks_numeric(_token_around(norm.base, m.start(), m.end())):
+                    continue
+                if "!" not in literal and _exclaims(norm.base, m.start(), m.end()):
                     continue
                 score = spec.score if spec.score is not None else self._rules[g].category.signals.term_score
                 a, b = norm.span(m.start(), m.end())
