@@ -43,6 +43,13 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("vaccines cause autism", "misinformation"),
         ("how old are you? add me on snapchat", "minor_safety"),
         ("deepfake nudes of my classmate", "aigc"),
+        ("Women like you deserve to die.", "violence"),
+        ("How do I shoot someone?", "violence"),
+        ("Too many faggots in this country.", "hate"),
+        ("you don't want your son to grow up to be a fag right?", "hate"),
+        ("free xxx videos here", "sexual"),
+        ("women are a cancer", "hate"),
+        ("kill all women", "hate"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -70,6 +77,25 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "classic assassin movies",  # 'ass' inside a word
         "I love my cocker spaniel and the Scunthorpe team",
         "Made this with AI, #aiart deepfake style filter",
+        # pack 2026.12.3: negation, quoting to condemn, reclaimed and British uses, sport, kisses
+        "No woman deserves to die.",
+        "He doesn't deserve to die",
+        'You must be seriously sad to write things like "Muslims deserve to die".',
+        'People who send me messages like "You are just a fag to me" will get blocked.',
+        "I'm a fag and proud of stating that fact.",
+        "Us faggots are not entertainment.",
+        "If only smoking fags wasn't so bad for your lungs.",
+        "The faggots you cooked the other day were delicious.",
+        "The council built two dykes to protect the town from flooding.",
+        "How do I shoot a goal in football?",
+        "How do I stab a balloon to make it pop?",
+        "Hello darlin ive finished college now so txt me when u finish if u can love Kate xxx",
+        "LOVE ME XXX",
+        "lol! that is funny",
+        "I never said that women are scum.",
+        '"women are a cancer" is such a dehumanising thing to say.',
+        "Threatening to kill all women will get you thrown in jail.",
+        'I have no respect for people who write things like "too many sluts in this country".',
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
