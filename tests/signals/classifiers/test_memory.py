@@ -98,3 +98,37 @@ def test_the_detector_reads_the_bank_in_the_batch_path_and_one_item_at_a_time() 
 def test_a_negative_neighbour_count_is_refused() -> None:
     with pytest.raises(ValueError, match="neighbours"):
         TrainConfig(neighbours=-1)
+
+
+@pytest.mark.parametrize("rows", [5, 40])  # fewer than the int8 kernel's 17 rows, and more
+def test_both_int8_kernels_give_the_same_bits(monkeypatch: pytest.MonkeyPatch, rows: int) -> None:
+    rng = np.random.default_rng(1)
+    vecs = rng.normal(size=(500, 384)).astype(np.float32)
+    bank = NeighbourBank.build(vecs, np.zeros((500, 1), dtype=np.int8), ("a",), k=3)
+    got = {}
+    monkeypatch.setattr("watchkeeper.signals.classifiers.memory._CHUNK", 128)  # several blocks
+    for kernel in ("int", "float"):
+        monkeypatch.setattr("watchkeeper.signals.classifiers.memory.int8_kernel", lambda k=kernel: k)
+        got[kernel] = bank.similarities(vecs[:rows])
+    assert got["int"].tobytes() == got["float"].tobytes()
+    unit_vecs = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+    cos = got["int"] / np.linalg.norm(vecs[:rows], axis=1)[:, None] / np.linalg.norm(vecs, axis=1)[None, :]
+    assert np.abs(cos - unit_vecs[:rows] @ unit_vecs.T).max() < 0.02
+
+
+def test_grouped_lookup_matches_one_head_at_a_time() -> None:
+    """Heads that share labelled rows share one top-k; the result is what each head alone gives."""
+    rng = np.random.default_rng(2)
+    vecs = rng.normal(size=(400, 32)).astype(np.float32)
+    labels = rng.integers(0, 2, size=(400, 4)).astype(np.int8)
+    labels[:150, 1] = -1  # head b labels fewer rows; head c shares b's rows; head d labels none
+    labels[:150, 2] = -1
+    labels[:, 3] = -1
+    bank = NeighbourBank.build(vecs, labels, ("a", "b", "c", "d"), k=7)
+    queries = vecs[:60]
+    exclude = np.arange(60)
+    got = bank.features(queries, exclude=exclude)
+    sims = bank.similarities(queries)
+    sims[np.arange(60), exclude] = -np.inf
+    for j, h in enumerate(bank.heads):
+        np.testing.assert_allclose(got[h], neighbour_features(sims, labels[:, j], 7), rtol=1e-6, atol=1e-6)

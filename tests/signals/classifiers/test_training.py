@@ -57,7 +57,13 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     texts = ["you are vermin lol", "nice goal again"]
     x = lexical_features(texts)
     emb = HashEncoder().encode(texts)
-    assert np.allclose(a.full["violating"].proba(x, emb), c.full["violating"].proba(x, emb), atol=1e-3)
+    assert a.bank is not None and c.bank is not None  # nearest-neighbour features are on by default
+    assert np.array_equal(a.bank.vectors, c.bank.vectors) and np.array_equal(a.bank.labels, c.bank.labels)
+    knn_a, knn_c = a.bank.features(emb)["violating"], c.bank.features(emb)["violating"]
+    assert np.array_equal(knn_a, knn_c)
+    assert np.allclose(
+        a.full["violating"].proba(x, emb, knn_a), c.full["violating"].proba(x, emb, knn_c), atol=1e-3
+    )
     assert c.card["heads"]["violating"]["holdout"]["f1"] > 0.9
 
 
@@ -80,9 +86,9 @@ def test_calibration_is_reliable_on_a_fixture() -> None:
     heads = train_heads(
         rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=None, benign_requests=0)
     )
-    head = heads.full["violating"]
     texts = ["alpha x", "beta y"]
-    p = head.proba(lexical_features(texts), HashEncoder().encode(texts))
+    e = HashEncoder().encode(texts)
+    p = heads.full_proba(lexical_features(texts), e, e)["violating"]
     assert p[0] == pytest.approx(0.8, abs=0.08)
     assert p[1] == pytest.approx(0.2, abs=0.08)
     assert heads.card["heads"]["violating"]["calibration_ece"] <= 0.08
@@ -208,8 +214,8 @@ def test_prior_shift_moves_probabilities_by_bayes_rule() -> None:
     )
     texts = ["alpha x"]
     x, e = lexical_features(texts), HashEncoder().encode(texts)
-    p_mix = float(mix.full["violating"].proba(x, e)[0])
-    p_low = float(low.full["violating"].proba(x, e)[0])
+    p_mix = float(mix.full_proba(x, e, e)["violating"][0])
+    p_low = float(low.full_proba(x, e, e)["violating"][0])
     # odds scale by (0.1/0.9) / (0.5/0.5): 0.8 -> odds 4 -> 4/9 -> p ~ 0.31
     expected_odds = p_mix / (1 - p_mix) * (0.1 / 0.9) / (0.5 / 0.5)
     assert p_low == pytest.approx(expected_odds / (1 + expected_odds), abs=0.05)
@@ -225,8 +231,8 @@ def test_generated_benign_requests_are_reproducible_negatives() -> None:
         synthetic_rows(), HashEncoder(), config=TrainConfig(seed=7, min_positives=5), version="t"
     )
     assert "augment" in heads.card["datasets"]
-    x = lexical_features(["write a poem about bees"])
-    assert heads.full["violating"].proba(x, HashEncoder().encode(["write a poem about bees"]))[0] < 0.2
+    x, e = lexical_features(["write a poem about bees"]), HashEncoder().encode(["write a poem about bees"])
+    assert heads.full_proba(x, e, e)["violating"][0] < 0.2
 
 
 def test_generated_policy_requests_are_reproducible_and_balanced() -> None:

@@ -390,9 +390,7 @@ class ClassifierDetector(_EncoderTier):
     def _full_proba(self, x: Any, feats: Matrix, emb: Matrix) -> dict[str, npt.NDArray[np.float32]]:
         """Every full head's probabilities for these rows; heads trained with nearest-neighbour
         features read them from the artifact's bank of training rows (:mod:`.memory`)."""
-        bank = self.heads.bank
-        knn = bank.features(emb) if bank is not None else {}
-        return {n: h.proba(x, feats, knn.get(n)) for n, h in self.heads.full.items()}
+        return self.heads.full_proba(x, feats, emb)
 
     def _stage1(self, ctx: DetectContext, field_name: str, text: str) -> _Stage1:
         stage = ctx.memo.get(f"classifier:{field_name}")

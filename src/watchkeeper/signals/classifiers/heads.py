@@ -79,6 +79,13 @@ class HeadSet:
     #: the training rows the full heads' nearest-neighbour features are looked up in (:mod:`.memory`)
     bank: NeighbourBank | None = None
 
+    def full_proba(self, x_lex: Any, feats: Vector, sentence: Vector) -> dict[str, Vector]:
+        """Every full head's probabilities for these rows: ``feats`` are the encoder features the
+        heads read, ``sentence`` the sentence embeddings their nearest-neighbour features are looked
+        up with in the bank (heads trained without them ignore it)."""
+        knn = self.bank.features(sentence) if self.bank is not None else {}
+        return {n: h.proba(x_lex, feats, knn.get(n)) for n, h in self.full.items()}
+
     def save(self, path: Path) -> None:
         arrays: dict[str, Any] = {}
         stages = (("lexical", self.lexical), ("full", self.full), ("multilingual", self.multilingual))

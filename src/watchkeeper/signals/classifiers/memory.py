@@ -11,19 +11,31 @@ Measured before it was built (one logistic ``violating`` head, n-grams + embeddi
 without these two): holdout AUC openai_moderation 0.866 -> 0.898, hatexplain 0.882 -> 0.915, all
 holdout rows 0.927 -> 0.947, and toxicchat, never trained on, 0.795 -> 0.858.
 
-Through the whole cascade with 20 neighbours: toxicchat F1 0.466 -> 0.506, harmbench recall 0.42 ->
-0.53, openai_moderation 0.715 -> 0.711, but 577-615 -> 303-354 items/s, so training leaves it off
-unless asked (``watchkeeper train --neighbours 20``; docs/classifiers.md has the full table).
+Through the whole cascade, 80 neighbours against none (heads ``2026.12.01.7``; docs/classifiers.md has
+the full table, and 20 and 40 neighbours): openai_moderation holdout F1 0.721 -> 0.727, toxicchat
+0.467 -> 0.529, toxigen 0.632 -> 0.750, harmbench recall 0.42 -> 0.53; xstest's safe-prompt false
+positive rate 0.083 -> 0.111 (one prompt in 36). A lookup costs ~5 ms for the products and ~18 ms
+for the eight top-k's per batch of 42 texts on one core, against ~120 ms for the first version
+(an int8 -> float32 copy of the bank and a NumPy partial sort per head per batch).
 
 The bank is stored as int8 with one scale per row (cosines within ~1e-2 of float32), 384 bytes a row.
+A lookup quantises the texts the same way and takes the exact integer dot products: ``torch._int_mm``
+on a CPU with int8 dot-product instructions, float32 otherwise (a sum of 384 products of int8 values
+stays below 2**24, so float32 holds it exactly). Both give the same bits, so the features, and the
+heads' scores, do not depend on the CPU. The ``k`` nearest rows come from one ``torch.topk`` per set
+of heads that share the same labelled rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
+import torch
+
+from watchkeeper.signals.classifiers.quantize import int8_kernel
 
 __all__ = ["NeighbourBank", "neighbour_features"]
 
@@ -31,8 +43,15 @@ Matrix = npt.NDArray[np.float32]
 
 #: how sharply the nearest neighbours outweigh the farther ones (weights exp(temperature * cosine))
 TEMPERATURE = 10.0
-#: rows of the bank converted to float32 at a time (bounds the temporary memory: ~6 MB)
+#: bank rows multiplied at a time (bounds the temporaries: 42 texts x 4,096 rows is 0.7 MB; the float
+#: kernel's float32 copy of a block is 6 MB)
 _CHUNK = 4096
+
+
+def _quantize(x: Matrix) -> tuple[npt.NDArray[np.int8], Matrix]:
+    """Each row as int8 values and its scale (max |x| / 127)."""
+    scale = (np.abs(x).max(axis=1) if x.size else np.zeros(len(x))).clip(min=1e-12) / 127.0
+    return np.round(x / scale[:, None]).astype(np.int8), scale.astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -50,17 +69,44 @@ class NeighbourBank:
     def build(
         cls, embeddings: Matrix, labels: npt.NDArray[np.int8], heads: tuple[str, ...], k: int
     ) -> NeighbourBank:
-        scale = np.abs(embeddings).max(axis=1).clip(min=1e-12) / 127.0
-        q = np.round(embeddings / scale[:, None]).astype(np.int8)
-        return cls(q, scale.astype(np.float32), labels.astype(np.int8), heads, k)
+        q, scale = _quantize(embeddings)
+        return cls(q, scale, labels.astype(np.int8), heads, k)
+
+    @cached_property
+    def _groups(self) -> tuple[tuple[npt.NDArray[np.int64] | None, tuple[int, ...]], ...]:
+        """Heads grouped by the bank rows that label them: (those rows, None for all; head indexes)."""
+        by_rows: dict[bytes, tuple[npt.NDArray[np.bool_], list[int]]] = {}
+        for j in range(len(self.heads)):
+            usable = self.labels[:, j] >= 0
+            by_rows.setdefault(np.packbits(usable).tobytes(), (usable, []))[1].append(j)
+        return tuple(
+            (None if usable.all() else np.flatnonzero(usable), tuple(js)) for usable, js in by_rows.values()
+        )
 
     def similarities(self, emb: Matrix) -> Matrix:
-        """(texts, rows) cosine of each text to every bank row."""
-        out = np.empty((len(emb), len(self.vectors)), dtype=np.float32)
-        for i in range(0, len(self.vectors), _CHUNK):
-            block = self.vectors[i : i + _CHUNK].astype(np.float32) * self.scales[i : i + _CHUNK, None]
-            out[:, i : i + len(block)] = emb @ block.T
-        return out
+        """(texts, rows) cosine of each text to every bank row, the text quantised like the bank;
+        the same bits from either int8 kernel."""
+        q, q_scale = _quantize(np.asarray(emb, dtype=np.float32))
+        n = len(q)
+        # written block by block into one float32 result, so no full-size int32 or float copy of the
+        # bank and no full-size temporary is made per lookup
+        dots = np.empty((n, len(self.vectors)), dtype=np.float32)
+        if int8_kernel() == "int":
+            a = torch.from_numpy(q)
+            if n <= 16:  # the int8 kernel wants more than 16 rows; padding rows touch nothing else
+                a = torch.cat([a, a.new_zeros(17 - n, a.shape[1])])
+            out = torch.from_numpy(dots)
+            bank_t = torch.from_numpy(self.vectors).t()  # a view: (dim, rows)
+            for i in range(0, len(self.vectors), _CHUNK):
+                out[:, i : i + _CHUNK].copy_(torch._int_mm(a, bank_t[:, i : i + _CHUNK])[:n])
+        else:
+            q_f = q.astype(np.float32)
+            for i in range(0, len(self.vectors), _CHUNK):
+                block = self.vectors[i : i + _CHUNK].astype(np.float32)
+                np.matmul(q_f, block.T, out=dots[:, i : i + len(block)])
+        dots *= q_scale[:, None]
+        dots *= self.scales[None, :]
+        return dots
 
     def features(self, emb: Matrix, *, exclude: npt.NDArray[np.int64] | None = None) -> dict[str, Matrix]:
         """Per head, ``(texts, 2)``: the weighted positive share of the ``k`` nearest rows that label
@@ -72,25 +118,39 @@ class NeighbourBank:
         if exclude is not None:
             rows = np.where(exclude >= 0)[0]
             sims[rows, exclude[rows]] = -np.inf
-        return {h: neighbour_features(sims, self.labels[:, j], self.k) for j, h in enumerate(self.heads)}
-
-
-def neighbour_features(sims: Matrix, labels: npt.NDArray[np.int8], k: int) -> Matrix:
-    """:meth:`NeighbourBank.features` for one head's labels (-1 = unlabelled, never a neighbour)."""
-    out = np.zeros((len(sims), 2), dtype=np.float32)
-    usable = np.where(labels >= 0)[0]
-    if len(usable) == 0:
+        out: dict[str, Matrix] = {}
+        all_sims = torch.from_numpy(sims)
+        for usable, js in self._groups:
+            if usable is not None and len(usable) == 0:
+                out.update({self.heads[j]: np.zeros((len(emb), 2), dtype=np.float32) for j in js})
+                continue
+            s = all_sims if usable is None else all_sims.index_select(1, torch.from_numpy(usable))
+            top, pos = torch.topk(s, min(self.k, s.shape[1]), dim=1)
+            idx = pos.numpy() if usable is None else usable[pos.numpy()]
+            for j in js:
+                out[self.heads[j]] = _weighted(top.numpy(), self.labels[idx, j])
         return out
-    s = sims[:, usable]
-    y = labels[usable].astype(np.float32)
-    kk = min(k, len(usable))
-    idx = np.argpartition(-s, kk - 1, axis=1)[:, :kk]
-    top = np.take_along_axis(s, idx, axis=1)
+
+
+def _weighted(top: Matrix, y: npt.NDArray[np.int8]) -> Matrix:
+    """The two features from each text's nearest cosines ``top`` and those rows' labels ``y``."""
+    out = np.zeros((len(top), 2), dtype=np.float32)
     finite = np.isfinite(top)
     top_f = np.where(finite, top, -1.0)
     w = np.where(finite, np.exp(TEMPERATURE * (top_f - top_f.max(axis=1, keepdims=True))), 0.0)
     total = w.sum(axis=1)
-    share = (w * y[idx]).sum(axis=1) / np.where(total > 0, total, 1.0)
-    out[:, 0] = share
+    out[:, 0] = (w * y).sum(axis=1) / np.where(total > 0, total, 1.0)
     out[:, 1] = top_f.max(axis=1)
     return out
+
+
+def neighbour_features(sims: Matrix, labels: npt.NDArray[np.int8], k: int) -> Matrix:
+    """:meth:`NeighbourBank.features` for one head's labels (-1 = unlabelled, never a neighbour),
+    from precomputed similarities."""
+    usable = np.where(labels >= 0)[0]
+    if len(usable) == 0:
+        return np.zeros((len(sims), 2), dtype=np.float32)
+    s = sims[:, usable]
+    kk = min(k, len(usable))
+    idx = np.argpartition(-s, kk - 1, axis=1)[:, :kk]
+    return _weighted(np.take_along_axis(s, idx, axis=1), labels[usable][idx])

@@ -125,9 +125,9 @@ class TrainConfig:
     #: the share of those that ask for banned content (the rest are look-alikes)
     policy_request_harmful_share: float = 0.5
     #: nearest training rows each full head's neighbour features read (:mod:`.memory`); 0 turns off.
-    #: Off by default: with 20 it raised toxicchat F1 0.466 -> 0.506 and harmbench recall 0.42 -> 0.53,
-    #: but the lookup (27,000 rows per batch) cut the cascade from 577-615 to 303-354 items/s
-    neighbours: int = 0
+    #: 80 against 0, same rows: openai_moderation holdout F1 0.721 -> 0.727, toxicchat 0.467 -> 0.529,
+    #: harmbench recall 0.42 -> 0.53, toxigen 0.632 -> 0.750; 20 and 40 were measured too (docs)
+    neighbours: int = 80
     #: scale of those features in the regularised fit (folded into the shipped weights)
     knn_scale: float = 4.0
 
