@@ -132,3 +132,19 @@ def test_grouped_lookup_matches_one_head_at_a_time() -> None:
     sims[np.arange(60), exclude] = -np.inf
     for j, h in enumerate(bank.heads):
         np.testing.assert_allclose(got[h], neighbour_features(sims, labels[:, j], 7), rtol=1e-6, atol=1e-6)
+
+
+def test_a_head_with_few_labelled_rows_gets_its_own_nearest_rows() -> None:
+    """A head whose rows are rare in the bank still gets its own k nearest, not the bank's."""
+    rng = np.random.default_rng(3)
+    vecs = rng.normal(size=(2000, 16)).astype(np.float32)
+    labels = np.full((2000, 3), -1, dtype=np.int8)
+    labels[:, 0] = rng.integers(0, 2, 2000)  # every row
+    labels[:1500, 1] = rng.integers(0, 2, 1500)  # most rows: mostly found among the candidates
+    labels[::97, 2] = rng.integers(0, 2, len(labels[::97]))  # 21 rows: almost never among them
+    bank = NeighbourBank.build(vecs, labels, ("all", "most", "rare"), k=5)
+    queries = rng.normal(size=(30, 16)).astype(np.float32)
+    got = bank.features(queries)
+    sims = bank.similarities(queries)
+    for j, h in enumerate(bank.heads):
+        np.testing.assert_allclose(got[h], neighbour_features(sims, labels[:, j], 5), rtol=1e-6, atol=1e-6)
