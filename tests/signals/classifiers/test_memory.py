@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +73,23 @@ def test_heads_trained_with_neighbours_ship_the_bank_and_read_it(tmp_path: Path)
     assert np.array_equal(back.full["violating"].knn, heads.full["violating"].knn)  # type: ignore[arg-type]
     off = train_heads(synthetic_rows(), HashEncoder(), config=TrainConfig(seed=1, min_positives=5, neighbours=0))
     assert off.bank is None and all(h.knn is None for h in off.full.values())
+
+
+def test_a_dataset_can_keep_a_share_of_its_rows_in_the_bank() -> None:
+    rows = synthetic_rows()
+    # no generated rows, so the bank holds the synthetic set's training rows alone
+    base = TrainConfig(seed=1, min_positives=5, neighbours=5, benign_requests=0, policy_requests=0)
+    full = train_heads(rows, HashEncoder(), config=base)
+    cfg = dataclasses.replace(base, bank_shares=(("syn", 0.3),))
+    part = train_heads(rows, HashEncoder(), config=cfg)
+    again = train_heads(list(reversed(rows)), HashEncoder(), config=cfg)
+    assert full.bank is not None and part.bank is not None and again.bank is not None
+    share = len(part.bank.vectors) / len(full.bank.vectors)
+    assert 0.22 < share < 0.38
+    # the same rows whatever the order, and every head still trains and ships
+    assert {v.tobytes() for v in part.bank.vectors} == {v.tobytes() for v in again.bank.vectors}
+    assert set(part.full) == set(full.full)
+    assert part.card["neighbours"]["bank_rows"] == len(part.bank.vectors)
 
 
 def test_a_head_that_needs_neighbour_features_refuses_to_run_without_them() -> None:
