@@ -126,16 +126,18 @@ class TrainConfig:
     #: the share of those that ask for banned content (the rest are look-alikes)
     policy_request_harmful_share: float = 0.5
     #: nearest training rows each full head's neighbour features read (:mod:`.memory`); 0 turns off.
-    #: 80 against 0, same rows (bank as below): openai_moderation holdout F1 0.721 -> 0.727, toxicchat
-    #: 0.467 -> 0.518, harmbench recall 0.42 -> 0.53, toxigen 0.632 -> 0.698; 20 and 40 measured too
+    #: 80 against 0, same rows (bank as below): openai_moderation holdout F1 0.721 -> 0.738, toxicchat
+    #: 0.467 -> 0.520, harmbench recall 0.42 -> 0.53, toxigen 0.632 -> 0.698; 20 and 40 measured too
     neighbours: int = 80
     #: scale of those features in the regularised fit (folded into the shipped weights)
     knn_scale: float = 4.0
     #: share of a dataset's training rows kept in the neighbour bank (default 1). The rows left out
     #: still train the heads; their neighbour features are looked up as a new text's would be.
     #: Davidson and HateXplain were 16,000 of the bank's 27,000 rows: a third of them halves the bank
-    #: and took two processes from 436-449 to 518-524 items/s, for toxicchat 0.529 -> 0.518 (docs)
-    bank_shares: tuple[tuple[str, float], ...] = (("davidson", 0.33), ("hatexplain", 0.33))
+    #: and took two processes from 436-449 to 518-524 items/s, for toxicchat 0.529 -> 0.518 (docs).
+    #: XSTest is a contrast set (each safe prompt has an unsafe twin one word away), where neighbours
+    #: mislead: out of the bank, its safe-prompt false positive rate went 0.111 -> 0.083
+    bank_shares: tuple[tuple[str, float], ...] = (("davidson", 0.33), ("hatexplain", 0.33), ("xstest", 0.0))
 
     def __post_init__(self) -> None:
         if self.neighbours < 0:
