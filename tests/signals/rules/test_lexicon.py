@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ import yaml
 
 from tests.helpers import category, make_pack
 from watchkeeper.engine import Engine
-from watchkeeper.policy import load_pack
+from watchkeeper.policy import PolicyPack, load_pack
 from watchkeeper.signals import DetectContext
 from watchkeeper.signals.rules.lexicon import RulesDetector
 from watchkeeper.types import Item
@@ -112,13 +113,20 @@ def test_evidence_points_at_the_original_text(rules_engine: Engine) -> None:
     assert text[ev.start : ev.end] == ev.excerpt  # type: ignore[misc]
 
 
-def test_leet_guard_does_not_fire_on_numbers() -> None:
-    pack = make_pack(category("hate", signals={"terms": [{"term": "ass", "score": 0.9}, "hate"]}))
+def term_scorer(pack: PolicyPack) -> Callable[[str], float]:
+    """The rules detector's highest score for a text under ``pack`` (0 when nothing matches)."""
     det = RulesDetector(pack)
 
     def score(text: str) -> float:
         item = Item(id="x", text=text)
         return max((s.score for s in det.detect(item, DetectContext(policy=pack, item=item))), default=0.0)
+
+    return score
+
+
+def test_leet_guard_does_not_fire_on_numbers() -> None:
+    pack = make_pack(category("hate", signals={"terms": [{"term": "ass", "score": 0.9}, "hate"]}))
+    score = term_scorer(pack)
 
     assert score("a$$") == 0.9
     assert score("@ss") == 0.9
@@ -130,11 +138,7 @@ def test_leet_guard_does_not_fire_on_numbers() -> None:
 def test_exclamation_marks_are_punctuation_not_an_i() -> None:
     """ "lol!" is laughter, not the term "loli"; "!" still stands for "i" inside a word."""
     pack = make_pack(category("sexual_minors", signals={"terms": [{"term": "loli", "score": 0.6}, "bitch"]}))
-    det = RulesDetector(pack)
-
-    def score(text: str) -> float:
-        item = Item(id="x", text=text)
-        return max((s.score for s in det.detect(item, DetectContext(policy=pack, item=item))), default=0.0)
+    score = term_scorer(pack)
 
     assert score("writing again, LOL! I tried") == 0.0
     assert score("LOL!!!I've tried") == 0.0

@@ -377,7 +377,7 @@ class ClassifierDetector(_EncoderTier):
             feats = head_features(self.encoder, texts)
             x_open = sp.vstack([stages[i].x for i in open_rows], format="csr")
             emb = np.ascontiguousarray(feats[:, : self.encoder.dim])
-            full = self._full_proba(x_open, feats, emb)
+            full = self.heads.full_proba(x_open, feats, emb)
             attributed = VIOLATING in full
             cats, sims = self.index.nearest_categories(emb) if attributed else ([], np.zeros(0))
             for j, i in enumerate(open_rows):
@@ -386,11 +386,6 @@ class ClassifierDetector(_EncoderTier):
                 stages[i] = dataclasses.replace(stages[i], full_p=full_p, nearest=nearest)
         for (ctx, field_name, _), stage in zip(keys, stages, strict=True):
             ctx.memo[f"classifier:{field_name}"] = stage
-
-    def _full_proba(self, x: Any, feats: Matrix, emb: Matrix) -> dict[str, npt.NDArray[np.float32]]:
-        """Every full head's probabilities for these rows; heads trained with nearest-neighbour
-        features read them from the artifact's bank of training rows (:mod:`.memory`)."""
-        return self.heads.full_proba(x, feats, emb)
 
     def _stage1(self, ctx: DetectContext, field_name: str, text: str) -> _Stage1:
         stage = ctx.memo.get(f"classifier:{field_name}")
@@ -427,7 +422,7 @@ class ClassifierDetector(_EncoderTier):
         else:
             feats = head_features(self.encoder, [text])
             emb_row = np.ascontiguousarray(feats[:, : self.encoder.dim])
-            full_p = {n: float(p[0]) for n, p in self._full_proba(x, feats, emb_row).items()}
+            full_p = {n: float(p[0]) for n, p in self.heads.full_proba(x, feats, emb_row).items()}
             nearest = self.index.nearest_category(emb_row[0]) if VIOLATING in full_p else None
         out = [
             Signal.ok(
