@@ -36,7 +36,9 @@ def test_removal_makes_lighter_actions_moot_and_review_is_not_enforced() -> None
         ([A.LABEL], [A.LABEL, A.ESCALATE_TO_REVIEW], [], []),
     ],
 )
-def test_reconcile(active: list[Action], wanted: list[Action], apply: list[Action], reverse: list[Action]) -> None:
+def test_reconcile(
+    active: list[Action], wanted: list[Action], apply: list[Action], reverse: list[Action]
+) -> None:
     assert reconcile(active, wanted) == (tuple(apply), tuple(reverse))
 
 
@@ -69,7 +71,9 @@ def test_case_plan_routes_by_category_surface_and_language(pack: PolicyPack) -> 
     p3 = plan(Item(id="c", text="x"), "hate", 0.5, status="error")
     assert p3.uncertainty == 1.0  # type: ignore[attr-defined]
     assert route_queue(pack, None, Item(id="d", text="x")).id == "general"
-    nothing = Decision(item_id="e", content_hash="h", policy_name="p", policy_version="1", actions=(A.REMOVE,))
+    nothing = Decision(
+        item_id="e", content_hash="h", policy_name="p", policy_version="1", actions=(A.REMOVE,)
+    )
     assert case_plan(pack, Item(id="e", text="x"), nothing) is None
 
 

@@ -179,13 +179,17 @@ def test_an_adjudicating_signal_replaces_the_cheap_tiers_score() -> None:
 
 def test_the_judge_resolves_a_failed_cheap_tier() -> None:
     item = Item(id="j", text="x")
-    d = decide(PACK, item, [Signal.error("clf", "boom", category="hate"), Signal.judged("judge", "hate", 0.1)])
+    d = decide(
+        PACK, item, [Signal.error("clf", "boom", category="hate"), Signal.judged("judge", "hate", 0.1)]
+    )
     assert d.verdict_for("hate").verdict is Verdict.CLEAR  # type: ignore[union-attr]
     assert Action.ESCALATE_TO_REVIEW not in d.actions
 
 
 def test_failure_inside_a_band_keeps_both_the_band_and_the_routing() -> None:
     item = Item(id="b", text="x")
-    d = decide(PACK, item, [Signal.ok("rules", "hate", 0.45), Signal.error("judge", "bad answer", category="hate")])
+    d = decide(
+        PACK, item, [Signal.ok("rules", "hate", 0.45), Signal.error("judge", "bad answer", category="hate")]
+    )
     assert set(d.actions) >= {Action.LIMIT_REACH, Action.ESCALATE_TO_REVIEW}
     assert d.verdict_for("hate").verdict is Verdict.UNCERTAIN  # type: ignore[union-attr]

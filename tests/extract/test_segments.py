@@ -17,11 +17,15 @@ def test_join_and_map_back() -> None:
     item = Item(id="v", kind="video", fields=fields, metadata={"segments": layout})
     sig = Signal.ok("rules", "self_harm", 0.9, [Evidence(field="transcript", start=2, end=6, excerpt="want"),
                                                 Evidence(field="ocr", start=11, end=14)])  # fmt: skip
-    d = Decision(item_id="v", content_hash="h", policy_name="p", policy_version="1", actions=(), signals=(sig,))
+    d = Decision(
+        item_id="v", content_hash="h", policy_name="p", policy_version="1", actions=(), signals=(sig,)
+    )
     out = with_timecodes(d, item)
     ev = out.signals[0].evidence
     assert (ev[0].timecode_s, ev[0].frame_index) == (6.2, None)
     assert (ev[1].timecode_s, ev[1].frame_index) == (8.0, 240)
     assert with_timecodes(d, Item(id="t", text="x")) is d
-    junk = Item(id="j", kind="video", metadata={"segments": [{"field": 1}, "x", {"field": "ocr", "start": "0"}]})
+    junk = Item(
+        id="j", kind="video", metadata={"segments": [{"field": 1}, "x", {"field": "ocr", "start": "0"}]}
+    )
     assert with_timecodes(d, junk) is d

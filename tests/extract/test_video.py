@@ -86,18 +86,43 @@ def _audio_only(path: Path) -> Path:
 
 HOSTILE: list[tuple[str, Callable[[Path], Path], MediaLimits, str]] = [
     ("zero-length", lambda p: (p.write_bytes(b""), p)[1], MediaLimits(), "empty"),
-    ("random bytes", lambda p: (p.write_bytes(np.random.default_rng(1).bytes(50_000)), p)[1], MediaLimits(), "unreadable"),
-    ("text file", lambda p: (p.write_text("hello, I am not a video\n" * 100), p)[1], MediaLimits(), "unreadable"),
+    (
+        "random bytes",
+        lambda p: (p.write_bytes(np.random.default_rng(1).bytes(50_000)), p)[1],
+        MediaLimits(),
+        "unreadable",
+    ),
+    (
+        "text file",
+        lambda p: (p.write_text("hello, I am not a video\n" * 100), p)[1],
+        MediaLimits(),
+        "unreadable",
+    ),
     ("png image", _png, MediaLimits(), "not_video"),
     ("audio only", _audio_only, MediaLimits(), "not_video"),
     ("truncated (index at the end)", lambda p: _truncated(p, faststart=False), MediaLimits(), "unreadable"),
     ("truncated (index first)", lambda p: _truncated(p, faststart=True), MediaLimits(), "unreadable"),
-    ("enormous resolution", lambda p: make_video(p, seconds=0.1, fps=10, width=4608, height=4608), MediaLimits(), "resolution"),
-    ("decompression bomb", lambda p: make_video(p, seconds=4), MediaLimits(max_decoded_pixels=640 * 360 * 50), "bomb"),
+    (
+        "enormous resolution",
+        lambda p: make_video(p, seconds=0.1, fps=10, width=4608, height=4608),
+        MediaLimits(),
+        "resolution",
+    ),
+    (
+        "decompression bomb",
+        lambda p: make_video(p, seconds=4),
+        MediaLimits(max_decoded_pixels=640 * 360 * 50),
+        "bomb",
+    ),
     ("too long", lambda p: make_video(p, seconds=4), MediaLimits(max_duration_s=3), "too_long"),
     ("too big a file", lambda p: make_video(p, seconds=1), MediaLimits(max_bytes=1000), "too_large"),
     ("codec not accepted", lambda p: make_video(p, seconds=1, codec="ffv1"), MediaLimits(), "codec"),
-    ("decode over time budget", lambda p: make_video(p, seconds=4), MediaLimits(decode_timeout_s=0.0), "timeout"),
+    (
+        "decode over time budget",
+        lambda p: make_video(p, seconds=4),
+        MediaLimits(decode_timeout_s=0.0),
+        "timeout",
+    ),
 ]
 
 
@@ -117,6 +142,12 @@ def test_hostile_files_are_refused_with_a_reason(
 def test_long_videos_are_sampled_by_seeking(tmp_path: Path) -> None:
     clip = make_video(tmp_path / "long.mp4", seconds=10, scene_every_s=4.0)
     s = sample(clip, MediaLimits(seek_above_s=5, max_frames=5))
-    assert [(f.index, f.timecode_s) for f in s.frames] == [(0, 0.0), (60, 2.0), (120, 4.0), (180, 6.0), (240, 8.0)]
+    assert [(f.index, f.timecode_s) for f in s.frames] == [
+        (0, 0.0),
+        (60, 2.0),
+        (120, 4.0),
+        (180, 6.0),
+        (240, 8.0),
+    ]
     assert [f.reason for f in s.frames] == ["first", "floor", "scene", "floor", "scene"]
     assert s.decoded_frames <= 300  # never more than one pass; usually far less

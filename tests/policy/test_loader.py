@@ -182,14 +182,18 @@ def test_review_enforcement_and_statement_sections_are_validated(pack_copy: Path
     manifest = pack_copy / "pack.yaml"
     original = manifest.read_text(encoding="utf-8")
     # shape errors first (as for every section): bad enum value, out-of-range number
-    text = original.replace("    spam: STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", "    spam: STATEMENT_CATEGORY_SPAM")
+    text = original.replace(
+        "    spam: STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", "    spam: STATEMENT_CATEGORY_SPAM"
+    )
     manifest.write_text(text.replace("  suspend_at: 3", "  suspend_at: 0"), encoding="utf-8")
     with pytest.raises(PolicyError) as info:
         load_pack(pack_copy)
     report = str(info.value)
     assert "statements.category_map.spam" in report and "enforcement.suspend_at" in report
     # then references between the manifest and the categories
-    text = original.replace("categories: [self_harm], sla_minutes: 60}", "categories: [self_harn], sla_minutes: 60}")
+    text = original.replace(
+        "categories: [self_harm], sla_minutes: 60}", "categories: [self_harn], sla_minutes: 60}"
+    )
     text = text.replace("- {id: live, title: LIVE streams,", "- {id: self-harm, title: LIVE streams,")
     text = text.replace("    spam: STATEMENT_CATEGORY_SCOPE", "    spamm: STATEMENT_CATEGORY_SCOPE")
     manifest.write_text(text, encoding="utf-8")

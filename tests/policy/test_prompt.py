@@ -26,7 +26,11 @@ ITEM = Item(
     kind=ItemKind.VIDEO,
     surface=Surface.FEED,
     text="they should all be sent back, every one of them",
-    fields={"caption": "truth nobody says #real", "ocr_text": "SEND THEM BACK", "transcript": "you know who I mean"},
+    fields={
+        "caption": "truth nobody says #real",
+        "ocr_text": "SEND THEM BACK",
+        "transcript": "you know who I mean",
+    },
     media=(MediaRef(uri="https://cdn.example/frame1.jpg", mime_type="image/jpeg"),),
 )
 
@@ -34,8 +38,10 @@ ITEM = Item(
 def _render(requests: list) -> str:  # type: ignore[type-arg]
     out = []
     for i, r in enumerate(requests):
-        out.append(f"=== request {i}: format={r.format.value} categories={','.join(r.categories)} "
-                   f"max_tokens={r.max_tokens} score_tokens={r.score_tokens} schema={'yes' if r.json_schema else 'no'}")
+        out.append(
+            f"=== request {i}: format={r.format.value} categories={','.join(r.categories)} "
+            f"max_tokens={r.max_tokens} score_tokens={r.score_tokens} schema={'yes' if r.json_schema else 'no'}"
+        )
         for m in r.messages:
             out.append(f"--- {m.role} (images: {', '.join(x.uri for x in m.images) or 'none'})")
             out.append(m.content)

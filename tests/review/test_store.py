@@ -11,8 +11,14 @@ from watchkeeper.types import Action, Decision, Item
 
 
 def decision_for(item: Item, action: Action = Action.REMOVE) -> Decision:
-    return Decision(item_id=item.id, content_hash=item.content_hash(), policy_name="p", policy_version="1",
-                    actions=(action,), rationale="because")
+    return Decision(
+        item_id=item.id,
+        content_hash=item.content_hash(),
+        policy_name="p",
+        policy_version="1",
+        actions=(action,),
+        rationale="because",
+    )
 
 
 def test_record_is_idempotent_by_item_and_content(store: Store) -> None:
@@ -44,8 +50,15 @@ def test_round_trip_and_listing(store: Store) -> None:
 def test_every_decision_is_audited_and_the_log_is_append_only(store: Store) -> None:
     item = Item(id="a", text="x")
     stored, _ = store.record_decision(item, decision_for(item))
-    store.audit(actor="rev-7", actor_kind="person", action="review", subject_type="decision",
-                subject_id=str(stored.id), details={"action": "allow"}, note="satire")
+    store.audit(
+        actor="rev-7",
+        actor_kind="person",
+        action="review",
+        subject_type="decision",
+        subject_id=str(stored.id),
+        details={"action": "allow"},
+        note="satire",
+    )
     log = store.audit_log(subject_type="decision", subject_id=str(stored.id))
     assert [(e.actor_kind, e.action) for e in log] == [("machine", "decide"), ("person", "review")]
     assert log[0].details["actions"] == ["remove"]

@@ -32,7 +32,11 @@ def decision_for(
         policy_name=pack.name,
         policy_version=pack.version,
         actions=actions,
-        verdicts=(CategoryVerdict(category=category, verdict=verdict, score=score, severity=cat.severity, actions=actions),),
+        verdicts=(
+            CategoryVerdict(
+                category=category, verdict=verdict, score=score, severity=cat.severity, actions=actions
+            ),
+        ),
         rationale="test",
     )
 
@@ -251,11 +255,17 @@ def test_statements_of_reasons_follow_the_database_format(store: Store, pack: Po
     assert removal.automated_detection == "Yes" and removal.automated_decision == "AUTOMATED_DECISION_FULLY"
     assert removal.source_type == "SOURCE_VOLUNTARY"
     suspension = next(s for s in statements if s.decision_account)
-    assert suspension.decision_account == "DECISION_ACCOUNT_SUSPENDED" and suspension.end_date_account_restriction
+    assert (
+        suspension.decision_account == "DECISION_ACCOUNT_SUSPENDED"
+        and suspension.end_date_account_restriction
+    )
     demoted = statements[-1]
     assert demoted.decision_visibility == ["DECISION_VISIBILITY_CONTENT_DEMOTED"]
     assert demoted.source_type == "SOURCE_TRUSTED_FLAGGER"
-    assert demoted.automated_detection == "No" and demoted.automated_decision == "AUTOMATED_DECISION_NOT_AUTOMATED"
+    assert (
+        demoted.automated_detection == "No"
+        and demoted.automated_decision == "AUTOMATED_DECISION_NOT_AUTOMATED"
+    )
     assert len({s.puid for s in statements}) == 5
 
 

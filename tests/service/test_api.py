@@ -25,7 +25,12 @@ def client(db_url: str, rules_engine: Engine) -> Iterator[TestClient]:
 
 
 def test_moderate_is_idempotent_and_audited(client: TestClient) -> None:
-    item = {"id": "c1", "kind": "comment", "surface": "comments", "text": "free money!!! claim at bit.ly/x now"}
+    item = {
+        "id": "c1",
+        "kind": "comment",
+        "surface": "comments",
+        "text": "free money!!! claim at bit.ly/x now",
+    }
     r = client.post("/v1/moderate", json=item)
     assert r.status_code == 201, r.text
     body = r.json()
@@ -36,7 +41,9 @@ def test_moderate_is_idempotent_and_audited(client: TestClient) -> None:
     assert again.json()["created"] is False
     got = client.get(f"/v1/decisions/{body['decision_id']}").json()
     assert got["item"]["text"] == item["text"]
-    audit = client.get("/v1/audit", params={"subject_type": "decision", "subject_id": body["decision_id"]}).json()
+    audit = client.get(
+        "/v1/audit", params={"subject_type": "decision", "subject_id": body["decision_id"]}
+    ).json()
     # decided and enforced once, not twice
     assert [a["action"] for a in audit] == ["decide", "enforcement.applied"]
 
@@ -49,22 +56,46 @@ def test_openai_moderations_shape(client: TestClient) -> None:
     violent, kind = body["results"]
     assert violent["flagged"] is True and violent["categories"]["violence"] is True
     assert kind["flagged"] is False
-    expected = {"harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent",
-                "self-harm", "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors", "violence",
-                "violence/graphic"}
+    expected = {
+        "harassment",
+        "harassment/threatening",
+        "hate",
+        "hate/threatening",
+        "illicit",
+        "illicit/violent",
+        "self-harm",
+        "self-harm/intent",
+        "self-harm/instructions",
+        "sexual",
+        "sexual/minors",
+        "violence",
+        "violence/graphic",
+    }
     assert set(violent["categories"]) == set(violent["category_scores"]) == expected
     assert all(0 <= v <= 1 for v in violent["category_scores"].values())
     one = client.post("/v1/moderations", json={"input": "hello", "model": "omni-moderation-latest"}).json()
     assert one["model"] == "omni-moderation-latest" and len(one["results"]) == 1
-    parts = client.post("/v1/moderations", json={"input": [{"type": "text", "text": "hi"}, {
-        "type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]}).json()
+    parts = client.post(
+        "/v1/moderations",
+        json={
+            "input": [
+                {"type": "text", "text": "hi"},
+                {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}},
+            ]
+        },
+    ).json()
     assert parts["results"][0]["category_applied_input_types"]["sexual"] == ["text", "image"]
 
 
 @pytest.mark.parametrize(
     ("payload", "status"),
-    [({"id": "", "text": "x"}, 422), ({"text": "no id"}, 422), ({"id": "x", "kind": "hologram"}, 422),
-     ({"id": "x", "text": "y", "surprise": 1}, 422), ("not an object", 422)],
+    [
+        ({"id": "", "text": "x"}, 422),
+        ({"text": "no id"}, 422),
+        ({"id": "x", "kind": "hologram"}, 422),
+        ({"id": "x", "text": "y", "surprise": 1}, 422),
+        ("not an object", 422),
+    ],
 )
 def test_bad_requests_get_a_clear_4xx(client: TestClient, payload: object, status: int) -> None:
     r = client.post("/v1/moderate", json=payload)
@@ -89,7 +120,9 @@ def test_health_metrics_and_openapi(client: TestClient) -> None:
     m = client.get("/metrics").text
     assert "watchkeeper_decisions_total" in m and "watchkeeper_idempotent_replays_total 1.0" in m
     spec = client.get("/openapi.json").json()
-    assert {"/v1/moderate", "/v1/moderations", "/v1/decisions/{decision_id}", "/healthz"} <= set(spec["paths"])
+    assert {"/v1/moderate", "/v1/moderations", "/v1/decisions/{decision_id}", "/healthz"} <= set(
+        spec["paths"]
+    )
 
 
 def test_concurrent_requests_are_decided_in_batches_with_the_same_results(db_url: str) -> None:

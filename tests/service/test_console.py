@@ -99,7 +99,9 @@ def server(tmp_path: Path, rules_engine: Engine) -> Iterator[tuple[str, dict[str
     }
     _video_case(store, rules_engine, service)
     for i in range(2):  # two more self-harm cases from text, through the engine
-        service.moderate(Item(id=f"t{i}", text=f"i want to kill myself tonight {i}", author_id=f"a{i}"), "test")
+        service.moderate(
+            Item(id=f"t{i}", text=f"i want to kill myself tonight {i}", author_id=f"a{i}"), "test"
+        )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -146,7 +148,10 @@ def test_console_review_flow_in_chromium(server: tuple[str, dict[str, str]], tmp
         assert mark.first.inner_text() == "I want to end it"
         assert page.locator(".timeline .mark").count() == 2
         assert "00:31" in page.inner_text(".marks") and "frame 6" in page.inner_text(".marks")
-        assert "Suicide" in page.inner_text("#policy-title") or "self" in page.inner_text("#policy-title").lower()
+        assert (
+            "Suicide" in page.inner_text("#policy-title")
+            or "self" in page.inner_text("#policy-title").lower()
+        )
         assert page.inner_text("#policy-definition")
         img = page.locator(".frame img").first
         assert "blur" in img.evaluate("e => getComputedStyle(e).filter")
@@ -156,13 +161,18 @@ def test_console_review_flow_in_chromium(server: tuple[str, dict[str, str]], tmp
         shot = ARTIFACTS / "case-blurred.png"
         page.screenshot(path=str(shot), full_page=True)
         page.keyboard.press("v")
-        page.wait_for_function("() => getComputedStyle(document.querySelector('.frame img')).filter === 'none'")
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('.frame img')).filter === 'none'"
+        )
         assert page.inner_text("#revealed-count") == "1"
         revealed = ARTIFACTS / "case-revealed.png"
         page.screenshot(path=str(revealed), full_page=True)
         # choosing another category swaps the policy excerpt
         page.select_option("#category", "violence_graphic")
-        assert "graphic" in page.inner_text("#policy-title").lower() or "gore" in page.inner_text("#policy-definition").lower()
+        assert (
+            "graphic" in page.inner_text("#policy-title").lower()
+            or "gore" in page.inner_text("#policy-definition").lower()
+        )
         page.select_option("#category", "self_harm")
         page.fill("#note", "suicidal ideation in speech at 00:31; resources label")
         page.locator("body").click()  # leave the text box so the shortcut is a shortcut
@@ -181,7 +191,9 @@ def test_console_review_flow_in_chromium(server: tuple[str, dict[str, str]], tmp
             assert im.size[0] >= 1000 and stat.stddev[0] > 10, f"{path} looks blank"
     shutil.copy(shot, tmp_path / "case.png")
     # the decision was applied through the workflow, by hana, with her note
-    r = httpx.get(base + "/v1/decisions", params={"limit": 10}, headers={"authorization": f"Bearer {tokens['app']}"})
+    r = httpx.get(
+        base + "/v1/decisions", params={"limit": 10}, headers={"authorization": f"Bearer {tokens['app']}"}
+    )
     video = next(d for d in r.json() if d["item"]["id"] == "video-1")
     enf = httpx.get(base + f"/v1/decisions/{video['id']}/enforcement",
                     headers={"authorization": f"Bearer {tokens['app']}"}).json()  # fmt: skip

@@ -27,7 +27,9 @@ def _start(db: Path, port: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, WATCHKEEPER_DATABASE_URL=f"sqlite:///{db}")
     proc = subprocess.Popen(
         [sys.executable, "-m", "watchkeeper.cli", "serve", "--port", str(port), "-d", "rules", "-d", "links"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -43,9 +45,22 @@ def _start(db: Path, port: int) -> subprocess.Popen[bytes]:
 def _token(db: Path) -> str:
     """An integrator key made with the CLI, as an operator would."""
     out = subprocess.run(
-        [sys.executable, "-m", "watchkeeper.cli", "keys", "create", "--name", "loadgen", "--role", "integrator",
-         "--database-url", f"sqlite:///{db}"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "watchkeeper.cli",
+            "keys",
+            "create",
+            "--name",
+            "loadgen",
+            "--role",
+            "integrator",
+            "--database-url",
+            f"sqlite:///{db}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return out.stdout.strip()
 
@@ -64,7 +79,10 @@ def test_sigkill_mid_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
             while not stop.is_set():
                 item_id = f"w{worker}-{i}"
                 try:
-                    r = c.post(f"http://127.0.0.1:{port}/v1/moderate", json={"id": item_id, "text": f"free money {i}"})
+                    r = c.post(
+                        f"http://127.0.0.1:{port}/v1/moderate",
+                        json={"id": item_id, "text": f"free money {i}"},
+                    )
                 except httpx.HTTPError:
                     return  # the server died mid-request: not acknowledged
                 if r.status_code in (200, 201):
@@ -90,9 +108,14 @@ def test_sigkill_mid_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
     proc = _start(db, port)  # and the server comes back on the same file
     try:
         first = next(iter(acked))
-        r = httpx.post(f"http://127.0.0.1:{port}/v1/moderate", json={"id": first, "text": "free money 0"}, headers=auth)
+        r = httpx.post(
+            f"http://127.0.0.1:{port}/v1/moderate", json={"id": first, "text": "free money 0"}, headers=auth
+        )
         assert r.status_code in (200, 201)
-        assert httpx.post(f"http://127.0.0.1:{port}/v1/moderate", json={"id": "x", "text": "y"}).status_code == 401
+        assert (
+            httpx.post(f"http://127.0.0.1:{port}/v1/moderate", json={"id": "x", "text": "y"}).status_code
+            == 401
+        )
     finally:
         proc.kill()
         proc.wait()

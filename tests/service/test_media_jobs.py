@@ -18,7 +18,9 @@ from watchkeeper.service import Service, create_app
 from watchkeeper.settings import load_settings
 
 
-def test_video_job_matches_a_bank_added_through_the_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_video_job_matches_a_bank_added_through_the_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'svc.db'}"
     monkeypatch.setenv("WATCHKEEPER_DATABASE_URL", url)  # the hashes detector reads the same database
     root = tmp_path / "media"
@@ -26,7 +28,9 @@ def test_video_job_matches_a_bank_added_through_the_api(tmp_path: Path, monkeypa
     clip = make_video(root / "upload.mp4", seconds=4)
     (tmp_path / "secret.mp4").write_bytes(clip.read_bytes())
     store = Store.open(url)
-    settings = load_settings(auth=False, media_root=root, media_extractors=False, media_fetch_hosts=["cdn.example"])
+    settings = load_settings(
+        auth=False, media_root=root, media_extractors=False, media_fetch_hosts=["cdn.example"]
+    )
 
     def cdn(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=clip.read_bytes())
@@ -37,7 +41,9 @@ def test_video_job_matches_a_bank_added_through_the_api(tmp_path: Path, monkeypa
         hashes = [h["pdq"] for h in analyse_file(clip).item.metadata["media_hashes"]]
         r = c.post("/v1/banks/known-violent-extremism/hashes", json={"hashes": hashes, "quality": 100})
         assert r.json() == {"added": len(hashes), "already": 0}
-        assert {b["name"]: b["hashes"] for b in c.get("/v1/banks").json()}["known-violent-extremism"] == len(hashes)
+        assert {b["name"]: b["hashes"] for b in c.get("/v1/banks").json()}["known-violent-extremism"] == len(
+            hashes
+        )
 
         def run(uri: str, item_id: str) -> dict[str, object]:
             body = {"id": item_id, "kind": "video", "media": [{"uri": uri, "mime_type": "video/mp4"}]}

@@ -64,7 +64,11 @@ def env(db_url: str, rules_engine: Engine) -> Iterator[Env]:
     )
     received = Received()
     service = Service(
-        rules_engine, store, settings=settings, transport=httpx.MockTransport(received.handler), start_workers=False
+        rules_engine,
+        store,
+        settings=settings,
+        transport=httpx.MockTransport(received.handler),
+        start_workers=False,
     )
     keys = KeyStore(store)
     tokens = {
@@ -88,9 +92,13 @@ SCAM = {"id": "v1", "kind": "comment", "surface": "comments", "author_id": "u9",
 def test_every_route_needs_a_key_with_the_right_role(env: Env) -> None:
     c = env.client
     assert c.post("/v1/moderate", json=SCAM).status_code == 401
-    assert c.post("/v1/moderate", json=SCAM, headers={"authorization": "Bearer wk_nope_nope"}).status_code == 401
+    assert (
+        c.post("/v1/moderate", json=SCAM, headers={"authorization": "Bearer wk_nope_nope"}).status_code == 401
+    )
     assert c.get("/healthz").status_code == 200 and c.get("/metrics").status_code == 200
-    assert c.post("/v1/moderate", json=SCAM, headers=env.as_("alice")).status_code == 403  # reviewers don't ingest
+    assert (
+        c.post("/v1/moderate", json=SCAM, headers=env.as_("alice")).status_code == 403
+    )  # reviewers don't ingest
     assert c.get("/v1/queues", headers=env.as_("app")).status_code == 403  # integrators don't review
     assert c.get("/v1/audit", headers=env.as_("alice")).status_code == 403
     assert c.get("/v1/keys", headers=env.as_("lead")).status_code == 403
@@ -106,7 +114,9 @@ def test_every_route_needs_a_key_with_the_right_role(env: Env) -> None:
     assert c.post("/v1/moderate", json=SCAM, headers={"authorization": f"Bearer {token}"}).status_code == 201
     assert c.delete(f"/v1/keys/{made.json()['key']['key_id']}", headers=env.as_("admin")).status_code == 204
     assert c.post("/v1/moderate", json=SCAM, headers={"authorization": f"Bearer {token}"}).status_code == 401
-    bad = c.post("/v1/keys", json={"name": "x", "role": "reviewer", "queues": ["nope"]}, headers=env.as_("admin"))
+    bad = c.post(
+        "/v1/keys", json={"name": "x", "role": "reviewer", "queues": ["nope"]}, headers=env.as_("admin")
+    )
     assert bad.status_code == 422
 
 
@@ -140,16 +150,31 @@ def test_review_enforce_appeal_overturn_end_to_end(env: Env) -> None:
     appeal = c.post(f"/v1/decisions/{decision_id}/appeals", json={"appellant": "u9", "reason": "it is my shop"},
                     headers=env.as_("app"))  # fmt: skip
     assert appeal.status_code == 201
-    assert c.post(f"/v1/decisions/{decision_id}/appeals", json={"appellant": "u9"}, headers=env.as_("app")).status_code == 409
+    assert (
+        c.post(
+            f"/v1/decisions/{decision_id}/appeals", json={"appellant": "u9"}, headers=env.as_("app")
+        ).status_code
+        == 409
+    )
     assert c.post("/v1/queues/appeals/claim", headers=env.as_("alice")).status_code == 204
     ac = c.post("/v1/queues/appeals/claim", headers=env.as_("bob")).json()
     assert ac["kind"] == "appeal"
-    c.post(f"/v1/cases/{ac['id']}/decision", json={"action": "allow", "note": "legit shop"}, headers=env.as_("bob"))
-    assert c.get(f"/v1/appeals/{appeal.json()['id']}", headers=env.as_("app")).json()["status"] == "overturned"
-    active = c.get(f"/v1/decisions/{decision_id}/enforcement", params={"active": True}, headers=env.as_("app"))
+    c.post(
+        f"/v1/cases/{ac['id']}/decision",
+        json={"action": "allow", "note": "legit shop"},
+        headers=env.as_("bob"),
+    )
+    assert (
+        c.get(f"/v1/appeals/{appeal.json()['id']}", headers=env.as_("app")).json()["status"] == "overturned"
+    )
+    active = c.get(
+        f"/v1/decisions/{decision_id}/enforcement", params={"active": True}, headers=env.as_("app")
+    )
     assert active.json() == []
     env.drain()
-    tail = [(e["event"], e.get("action") or e.get("outcome")) for e in env.received.events("platform.test")][3:]
+    tail = [(e["event"], e.get("action") or e.get("outcome")) for e in env.received.events("platform.test")][
+        3:
+    ]
     assert tail == [("enforcement.reversed", "remove"), ("appeal.decided", "overturned")]
     for req in env.received.requests:  # every event signed, each with its own idempotency key
         assert verify_signature(SINK_SECRET, req.content, req.headers["watchkeeper-signature"])
@@ -173,11 +198,20 @@ def test_review_enforce_appeal_overturn_end_to_end(env: Env) -> None:
 
 def test_video_becomes_a_job_with_a_signed_callback(env: Env) -> None:
     c = env.client
-    video = {"id": "vid1", "kind": "video", "fields": {"caption": "free money at bit.ly/x"}, "author_id": "u1"}
-    r = c.post("/v1/moderate", json=video, params={"callback_url": "https://cb.test/done"}, headers=env.as_("app"))
+    video = {
+        "id": "vid1",
+        "kind": "video",
+        "fields": {"caption": "free money at bit.ly/x"},
+        "author_id": "u1",
+    }
+    r = c.post(
+        "/v1/moderate", json=video, params={"callback_url": "https://cb.test/done"}, headers=env.as_("app")
+    )
     assert r.status_code == 202 and r.json()["created"] is True
     job_id = r.json()["job_id"]
-    again = c.post("/v1/moderate", json=video, params={"callback_url": "https://cb.test/done"}, headers=env.as_("app"))
+    again = c.post(
+        "/v1/moderate", json=video, params={"callback_url": "https://cb.test/done"}, headers=env.as_("app")
+    )
     assert again.status_code == 202 and again.json()["job_id"] == job_id and again.json()["created"] is False
     assert c.get(f"/v1/jobs/{job_id}", headers=env.as_("app")).json()["status"] == "queued"
     leased = env.service.jobs.lease()
@@ -188,12 +222,16 @@ def test_video_becomes_a_job_with_a_signed_callback(env: Env) -> None:
     env.drain()
     callbacks = [r for r in env.received.requests if r.url.host == "cb.test"]
     assert len(callbacks) == 1
-    assert verify_signature(CALLBACK_SECRET, callbacks[0].content, callbacks[0].headers["watchkeeper-signature"])
+    assert verify_signature(
+        CALLBACK_SECRET, callbacks[0].content, callbacks[0].headers["watchkeeper-signature"]
+    )
     body = json.loads(callbacks[0].content)
     assert body["job_id"] == job_id and body["decision_id"] == job["decision_id"]
     # text stays synchronous unless asked otherwise
     assert c.post("/v1/moderate", json={"id": "t1", "text": "hi"}, headers=env.as_("app")).status_code == 201
-    forced = c.post("/v1/moderate", json={"id": "t2", "text": "hi"}, params={"mode": "async"}, headers=env.as_("app"))
+    forced = c.post(
+        "/v1/moderate", json={"id": "t2", "text": "hi"}, params={"mode": "async"}, headers=env.as_("app")
+    )
     assert forced.status_code == 202
     assert c.get("/v1/jobs/nope", headers=env.as_("app")).status_code == 404
 

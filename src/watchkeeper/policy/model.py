@@ -224,7 +224,7 @@ class LinkLists(_Model):
 #: MLCommons hazard taxonomy codes (Llama Guard 3/4) -> this pack's default categories
 DEFAULT_HAZARD_MAP: dict[str, tuple[str, ...]] = {
     "S1": ("violence",),  # violent crimes
-    "S2": ("scam_fraud",),  # non-violent crimes (fraud, scams, hacking, ...)
+    "S2": ("criminal_activity", "scam_fraud"),  # non-violent crimes (fraud, scams, hacking, ...)
     "S3": ("sexual",),  # sex-related crimes
     "S4": ("sexual_minors",),  # child sexual exploitation
     "S5": (),  # defamation: no category of its own here
@@ -239,7 +239,7 @@ DEFAULT_HAZARD_MAP: dict[str, tuple[str, ...]] = {
     "S14": (),  # code interpreter abuse
     # Qwen3Guard's category names
     "Violent": ("violence",),
-    "Non-violent Illegal Acts": ("scam_fraud",),
+    "Non-violent Illegal Acts": ("criminal_activity", "scam_fraud"),
     "Sexual Content or Sexual Acts": ("sexual",),
     "PII": (),
     "Suicide & Self-Harm": ("self_harm",),

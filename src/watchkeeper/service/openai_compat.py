@@ -4,7 +4,8 @@ clients of ``POST /v1/moderations`` work unchanged.
 OpenAI categories are computed from this pack's categories (a category missing from the pack scores 0):
 ``hate/threatening`` and ``harassment/threatening`` are the lower of the base category and violence;
 ``self-harm/intent`` and ``/instructions`` are self-harm's score (the pack does not split them);
-``illicit`` is the higher of dangerous_acts and scam_fraud, ``illicit/violent`` its lower with violence.
+``illicit`` is the highest of dangerous_acts, scam_fraud and criminal_activity, ``illicit/violent`` its
+lower with violence.
 Each result also carries a ``watchkeeper`` object (actions, every category's score, the decision id) that
 OpenAI clients ignore.
 """
@@ -69,7 +70,7 @@ def moderation_result(decision: Decision, decision_id: int | None, has_image: bo
     def high(a: _Scored, b: _Scored) -> _Scored:
         return _Scored(flagged=a.flagged or b.flagged, score=max(a.score, b.score))
 
-    illicit = high(get("dangerous_acts"), get("scam_fraud"))
+    illicit = high(high(get("dangerous_acts"), get("scam_fraud")), get("criminal_activity"))
     mapped = {
         "harassment": get("harassment"),
         "harassment/threatening": low(get("harassment"), get("violence")),

@@ -243,7 +243,8 @@ def test_rare_example_words_keep_an_item_from_being_settled() -> None:
 
     def stage_for(examples: list[str]) -> Any:
         pack = make_pack(category("hate", examples={"positive": examples, "negative": []}))
-        det = ClassifierDetector(pack, heads=HEADS, encoder=HashEncoder())
+        # a settle threshold well above this text's lexical scores: only the examples can stop it
+        det = ClassifierDetector(pack, heads=HEADS, encoder=HashEncoder(), settle=0.5)
         item = Item(id="z", text=text)
         ctx = DetectContext(policy=pack, item=item)
         return det._stage1(ctx, "text", ctx.normalized("text", text).text)
@@ -286,7 +287,12 @@ def test_a_batch_decides_as_one_by_one_does() -> None:
     same decisions as the cascade item by item (detectors in its worker pool)."""
     enc = HashEncoder()
     detectors = [ClassifierDetector(PACK, heads=HEADS, encoder=enc), ExampleMatchDetector(PACK, encoder=enc)]
-    texts = ["you are vermin lol", "lovely weather today friends", "i will hurt you again", "burn the calories"]
+    texts = [
+        "you are vermin lol",
+        "lovely weather today friends",
+        "i will hurt you again",
+        "burn the calories",
+    ]
     items = [Item(id=str(i), text=t) for i, t in enumerate(texts)]
     with Cascade(PACK, detectors) as cascade:
         one_by_one = [cascade.moderate(it) for it in items]

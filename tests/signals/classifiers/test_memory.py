@@ -10,6 +10,7 @@ import pytest
 
 from tests.helpers import HashEncoder
 from tests.signals.classifiers.test_training import synthetic_rows
+from watchkeeper.measure.splits import bucket_of
 from watchkeeper.signals.classifiers.heads import HeadSet
 from watchkeeper.signals.classifiers.memory import NeighbourBank, neighbour_features
 from watchkeeper.signals.classifiers.training import TrainConfig, train_heads
@@ -71,14 +72,18 @@ def test_heads_trained_with_neighbours_ship_the_bank_and_read_it(tmp_path: Path)
     assert back.bank is not None and np.array_equal(back.bank.vectors, heads.bank.vectors)
     assert back.bank.heads == heads.bank.heads
     assert np.array_equal(back.full["violating"].knn, heads.full["violating"].knn)  # type: ignore[arg-type]
-    off = train_heads(synthetic_rows(), HashEncoder(), config=TrainConfig(seed=1, min_positives=5, neighbours=0))
+    off = train_heads(
+        synthetic_rows(), HashEncoder(), config=TrainConfig(seed=1, min_positives=5, neighbours=0)
+    )
     assert off.bank is None and all(h.knn is None for h in off.full.values())
 
 
 def test_a_dataset_can_keep_a_share_of_its_rows_in_the_bank() -> None:
     rows = synthetic_rows()
     # no generated rows, so the bank holds the synthetic set's training rows alone
-    base = TrainConfig(seed=1, min_positives=5, neighbours=5, benign_requests=0, policy_requests=0)
+    base = TrainConfig(
+        seed=1, min_positives=5, neighbours=5, benign_requests=0, policy_requests=0, technical_requests=0
+    )
     full = train_heads(rows, HashEncoder(), config=base)
     cfg = dataclasses.replace(base, bank_shares=(("syn", 0.3),))
     part = train_heads(rows, HashEncoder(), config=cfg)
@@ -90,6 +95,27 @@ def test_a_dataset_can_keep_a_share_of_its_rows_in_the_bank() -> None:
     assert {v.tobytes() for v in part.bank.vectors} == {v.tobytes() for v in again.bank.vectors}
     assert set(part.full) == set(full.full)
     assert part.card["neighbours"]["bank_rows"] == len(part.bank.vectors)
+
+
+def test_a_contrast_set_is_in_the_bank_for_the_category_heads_only() -> None:
+    """A contrast set's rows are neighbours for the category heads (its safe prompts are close
+    negatives) but never for violating (its unsafe twins one word away would mislead it)."""
+    rows = synthetic_rows()
+    contrast = [dataclasses.replace(r, dataset="contrast") for r in rows if r.id.endswith(("1", "2"))]
+    rows = [r for r in rows if not r.id.endswith(("1", "2"))] + contrast
+    base = TrainConfig(
+        seed=1, min_positives=5, neighbours=5, benign_requests=0, policy_requests=0, technical_requests=0
+    )
+    with_set = train_heads(rows, HashEncoder(), config=dataclasses.replace(base, contrast_sets=("contrast",)))
+    without = train_heads(rows, HashEncoder(), config=dataclasses.replace(base, contrast_sets=()))
+    assert with_set.bank is not None and without.bank is not None
+    v, h = with_set.bank.heads.index("violating"), with_set.bank.heads.index("hate")
+    labelled_v = (with_set.bank.labels[:, v] >= 0).sum()
+    labelled_h = (with_set.bank.labels[:, h] >= 0).sum()
+    assert labelled_h == (without.bank.labels[:, h] >= 0).sum()  # category heads: unchanged
+    assert labelled_v < (without.bank.labels[:, v] >= 0).sum()  # violating: the set's rows left out
+    in_bank_contrast = sum(1 for r in contrast if bucket_of(r.id) == "train")
+    assert (without.bank.labels[:, v] >= 0).sum() - labelled_v == in_bank_contrast
 
 
 def test_a_head_that_needs_neighbour_features_refuses_to_run_without_them() -> None:

@@ -70,7 +70,9 @@ def _layer_with_kernel(lin: torch.nn.Linear, kernel: str, monkeypatch: pytest.Mo
 
 
 @pytest.mark.parametrize(("k", "n", "scale"), [(384, 1536, 3.0), (1536, 384, 3.0), (64, 32, 1000.0)])
-def test_float_and_int_kernels_agree_bit_for_bit(k: int, n: int, scale: float, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_float_and_int_kernels_agree_bit_for_bit(
+    k: int, n: int, scale: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
     torch.manual_seed(k + n)
     lin = torch.nn.Linear(k, n)
     x = scale * torch.randn(2, 20, k)
@@ -95,7 +97,9 @@ def test_float_kernel_is_exact_past_float32s_integer_range(monkeypatch: pytest.M
 
 
 @pytest.mark.parametrize("k", [1536, 2500])
-def test_float_kernel_rounds_past_2_24_as_int32_to_float32_does(k: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_float_kernel_rounds_past_2_24_as_int32_to_float32_does(
+    k: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An odd exact sum past 2**24 must round once, to even, in both kernels: two chunks are added in
     float32 (one correctly rounded addition), three or more in float64."""
     lin = torch.nn.Linear(k, 3)
@@ -145,5 +149,7 @@ def test_limit_native_threads_holds_the_loaded_pools() -> None:
         "limit_native_threads(1)\n"
         "print(max(p['num_threads'] for p in threadpool_info()))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
     assert out.stdout.strip() == "1"

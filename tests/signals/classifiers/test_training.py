@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -84,7 +85,16 @@ def test_calibration_is_reliable_on_a_fixture() -> None:
     """Calibrated probabilities must come out near the true rates (tolerance 0.08), and the ECE small."""
     rows = alpha_beta_rows(3)
     heads = train_heads(
-        rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=None, benign_requests=0)
+        rows,
+        HashEncoder(),
+        config=TrainConfig(
+            seed=1,
+            min_positives=5,
+            target_prior=None,
+            benign_requests=0,
+            policy_requests=0,
+            technical_requests=0,
+        ),
     )
     texts = ["alpha x", "beta y"]
     e = HashEncoder().encode(texts)
@@ -207,10 +217,28 @@ def test_offensive_rows_are_harassment_not_hate_negatives(tmp_path: Path) -> Non
 def test_prior_shift_moves_probabilities_by_bayes_rule() -> None:
     rows = alpha_beta_rows(5)
     mix = train_heads(
-        rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=None, benign_requests=0)
+        rows,
+        HashEncoder(),
+        config=TrainConfig(
+            seed=1,
+            min_positives=5,
+            target_prior=None,
+            benign_requests=0,
+            policy_requests=0,
+            technical_requests=0,
+        ),
     )
     low = train_heads(
-        rows, HashEncoder(), config=TrainConfig(seed=1, min_positives=5, target_prior=0.1, benign_requests=0)
+        rows,
+        HashEncoder(),
+        config=TrainConfig(
+            seed=1,
+            min_positives=5,
+            target_prior=0.1,
+            benign_requests=0,
+            policy_requests=0,
+            technical_requests=0,
+        ),
     )
     texts = ["alpha x"]
     x, e = lexical_features(texts), HashEncoder().encode(texts)
@@ -235,6 +263,37 @@ def test_generated_benign_requests_are_reproducible_negatives() -> None:
     assert heads.full_proba(x, e, e)["violating"][0] < 0.2
 
 
+def test_harmful_request_sets_label_the_pack_categories_their_own_labels_name(tmp_path: Path) -> None:
+    """HarmBench's and StrongREJECT's own labels teach the matching pack category's head; labels with
+    no matching category (copyright, StrongREJECT's broad "deception") teach "violating" only, and an
+    all-positive set says nothing of a row's other categories."""
+    from watchkeeper.signals.classifiers.training import ALL_NEGATIVE
+
+    def row(rid: str, source: str, label: str) -> str:
+        return (
+            f'{{"id": "{rid}", "text": "t", "source": "{source}", "flagged": 1, "taxonomy": {{}}, '
+            f'"labels": {{"{label}": 1, "other": 0}}}}\n'
+        )
+
+    p = tmp_path / "requests.jsonl"
+    p.write_text(
+        row("hb:1", "harmbench", "cybercrime_intrusion")
+        + row("hb:2", "harmbench", "chemical_biological")
+        + row("hb:3", "harmbench", "copyright")
+        + row("sr:1", "strongreject", "Non-violent crimes")
+        + row("sr:2", "strongreject", "Disinformation and deception")
+        + row("ot:1", "openai_moderation", "cybercrime_intrusion"),
+        encoding="utf-8",
+    )
+    rows = {r.id: r.labels for r in load_rows([p])}
+    assert rows["hb:1"] == {"criminal_activity": 1, "violating": 1, "spam": 0}
+    assert rows["hb:2"] == {"dangerous_acts": 1, "violating": 1, "spam": 0}
+    assert rows["sr:1"] == {"criminal_activity": 1, "violating": 1, "spam": 0}
+    for rid in ("hb:3", "sr:2", "ot:1"):  # no pack category named: violating only
+        assert rows[rid] == {"violating": 1, "spam": 0}
+    assert not any(ALL_NEGATIVE in labels for labels in rows.values())
+
+
 def test_generated_policy_requests_are_reproducible_and_balanced() -> None:
     from watchkeeper.signals.classifiers.augment import policy_request_labels, policy_requests
 
@@ -247,9 +306,40 @@ def test_generated_policy_requests_are_reproducible_and_balanced() -> None:
     # the manipulation preamble is on both sides, so it cannot be what decides the label
     assert {label for _, label in wrapped} == {0, 1}
     cats = {c for _, _, c, label in a if label}
-    assert {"sexual", "self_harm", "hate", "violence"} <= cats
+    assert {"sexual", "self_harm", "hate", "violence", "criminal_activity"} <= cats
     assert policy_request_labels("sexual", 1) == {"violating": 1, "sexual": 1}
     assert policy_request_labels("sexual", 0)["violating"] == 0
+
+
+def test_generated_technical_requests_are_reproducible_negatives() -> None:
+    from watchkeeper.signals.classifiers.augment import technical_requests
+
+    a = technical_requests(400, 3)
+    assert a == technical_requests(400, 3) and a != technical_requests(400, 4)
+    assert len({t for _, t in a}) == 400
+    texts = " ".join(t.lower() for _, t in a)
+    # the subjects of the datasets' crime and weapons requests, asked about in ordinary ways
+    for subject in ("script", "encryption", "ransomware", "how do i"):
+        assert subject in texts
+
+
+def test_gated_heads_need_the_violating_head_to_agree(tmp_path: Path) -> None:
+    """A gated head's probability is the geometric mean of its own and the violating head's, in every
+    path that scores (the artifact records which heads are gated)."""
+    rows = synthetic_rows()
+    cfg = TrainConfig(seed=7, min_positives=5, gated_heads=("hate",))
+    gated = train_heads(rows, HashEncoder(), config=cfg, version="t")
+    plain = train_heads(rows, HashEncoder(), config=dataclasses.replace(cfg, gated_heads=()), version="t")
+    assert gated.gated == ("hate",) and plain.gated == ()
+    texts = ["you are vermin lol", "nice goal again", "vermin everywhere today"]
+    x, emb = lexical_features(texts), HashEncoder().encode(texts)
+    g, p = gated.full_proba(x, emb, emb), plain.full_proba(x, emb, emb)
+    assert np.allclose(g["hate"], np.sqrt(p["hate"] * p["violating"]), atol=1e-6)
+    assert np.array_equal(g["violating"], p["violating"])
+    gated.save(tmp_path / "g.npz")
+    back = HeadSet.load(tmp_path / "g.npz")
+    assert back.gated == ("hate",)
+    assert np.allclose(back.full_proba(x, emb, emb)["hate"], g["hate"], atol=1e-3)
 
 
 def test_generated_rows_only_ever_train() -> None:

@@ -7,18 +7,36 @@ import json
 from watchkeeper.policy.prompt import JudgeRequest
 
 
-def verdict_json(request: JudgeRequest, violating: dict[str, float] | None = None, *, manipulation: bool = False) -> str:
+def verdict_json(
+    request: JudgeRequest, violating: dict[str, float] | None = None, *, manipulation: bool = False
+) -> str:
     """An on-schema answer to ``request``: the named categories violate with the given confidence,
     the others do not (confidence 0.9)."""
     violating = violating or {}
     verdicts = []
     for c in request.categories:
         if c in violating:
-            verdicts.append({"category": c, "violates": True, "severity": 3, "confidence": violating[c],
-                             "policy_section": f"{c}.in_scope.1", "rationale": f"breaks {c} policy"})
+            verdicts.append(
+                {
+                    "category": c,
+                    "violates": True,
+                    "severity": 3,
+                    "confidence": violating[c],
+                    "policy_section": f"{c}.in_scope.1",
+                    "rationale": f"breaks {c} policy",
+                }
+            )
         else:
-            verdicts.append({"category": c, "violates": False, "severity": 0, "confidence": 0.9,
-                             "policy_section": f"{c}.out_of_scope.1", "rationale": "fine"})
+            verdicts.append(
+                {
+                    "category": c,
+                    "violates": False,
+                    "severity": 0,
+                    "confidence": 0.9,
+                    "policy_section": f"{c}.out_of_scope.1",
+                    "rationale": "fine",
+                }
+            )
     return json.dumps({"verdicts": verdicts, "manipulation_attempt": manipulation})
 
 

@@ -21,8 +21,13 @@ def request_(pack: PolicyPack):  # type: ignore[no-untyped-def]
 
 def test_retries_with_backoff_then_succeeds(request_) -> None:  # type: ignore[no-untyped-def]
     clock = FakeClock()
-    backend = ScriptedBackend([BackendError("503", retryable=True, status=503),
-                               BackendError("429", retryable=True, status=429, retry_after=2.5), "ok"])
+    backend = ScriptedBackend(
+        [
+            BackendError("503", retryable=True, status=503),
+            BackendError("429", retryable=True, status=429, retry_after=2.5),
+            "ok",
+        ]
+    )
     client = JudgeClient(backend, retries=2, clock=clock, sleep=clock.sleep, seed=1)
     assert client.complete(request_, timeout_s=30).text == "ok"
     assert len(backend.requests) == 3
@@ -107,7 +112,9 @@ def test_concurrency_is_bounded(request_) -> None:  # type: ignore[no-untyped-de
         return "ok"
 
     client = JudgeClient(ScriptedBackend(slow), max_concurrency=2)
-    threads = [threading.Thread(target=client.complete, args=(request_,), kwargs={"timeout_s": 5}) for _ in range(8)]
+    threads = [
+        threading.Thread(target=client.complete, args=(request_,), kwargs={"timeout_s": 5}) for _ in range(8)
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -40,10 +40,20 @@ bands:
   - {name: review, min_score: 0.5, actions: [escalate_to_review]}
 """
 
-SELL = ["selling zorblax cheap tonight", "who wants zorblax dm me", "fresh zorblax for the party",
-        "got zorblax in stock again", "zorblax delivery to your door"]
-OTHER = ["lovely sunset at the beach", "great goal in the match", "my cat sleeps all day",
-         "new recipe for lemon cake", "practice starts at six tomorrow"]
+SELL = [
+    "selling zorblax cheap tonight",
+    "who wants zorblax dm me",
+    "fresh zorblax for the party",
+    "got zorblax in stock again",
+    "zorblax delivery to your door",
+]
+OTHER = [
+    "lovely sunset at the beach",
+    "great goal in the match",
+    "my cat sleeps all day",
+    "new recipe for lemon cake",
+    "practice starts at six tomorrow",
+]
 
 
 def records(n: int = 500) -> list[dict[str, object]]:
@@ -51,8 +61,13 @@ def records(n: int = 500) -> list[dict[str, object]]:
     out = []
     for i in range(n):
         base = rnd.choice(SELL if rnd.random() < 0.45 else OTHER)
-        out.append({"id": f"syn:{i}", "text": f"{base} {rnd.choice(['ok', 'friends', 'lol', 'now'])} {i % 11}",
-                    "source": "synthetic"})
+        out.append(
+            {
+                "id": f"syn:{i}",
+                "text": f"{base} {rnd.choice(['ok', 'friends', 'lol', 'now'])} {i % 11}",
+                "source": "synthetic",
+            }
+        )
     return out
 
 
@@ -76,7 +91,7 @@ def test_labels_then_training_moves_the_policy_to_the_cpu_tier(pack_copy: Path, 
 
     # without the generated rows (2,000 of them against this fixture's 500 would be 80 % of the data;
     # against real training data they are ~5 %)
-    config = TrainConfig(min_positives=20, benign_requests=0, policy_requests=0)
+    config = TrainConfig(min_positives=20, benign_requests=0, policy_requests=0, technical_requests=0)
     heads = train_heads(load_rows([labels]), HashEncoder(), config=config, version="t")
     assert "drug_sales" in heads.full
 
@@ -84,7 +99,9 @@ def test_labels_then_training_moves_the_policy_to_the_cpu_tier(pack_copy: Path, 
 
     def score(text: str) -> float:
         item = Item(id="x", text=text)
-        sig = [s for s in clf.detect(item, DetectContext(policy=pack, item=item)) if s.category == "drug_sales"]
+        sig = [
+            s for s in clf.detect(item, DetectContext(policy=pack, item=item)) if s.category == "drug_sales"
+        ]
         return max((s.score for s in sig), default=0.0)
 
     assert score("anyone selling zorblax near the station tonight") > 0.5  # the new category's review band
@@ -102,33 +119,102 @@ def test_failed_answers_are_not_guessed(pack_copy: Path) -> None:
 
 def test_training_refuses_labels_of_evaluation_only_text(tmp_path: Path) -> None:
     p = tmp_path / "l.jsonl"
-    p.write_text(json.dumps({"id": "1", "text": "x", "source": LABEL_SOURCE, "origin": "toxicchat",
-                             "taxonomy": {"hate": 1}, "flagged": 1}) + "\n")
+    p.write_text(
+        json.dumps(
+            {
+                "id": "1",
+                "text": "x",
+                "source": LABEL_SOURCE,
+                "origin": "toxicchat",
+                "taxonomy": {"hate": 1},
+                "flagged": 1,
+            }
+        )
+        + "\n"
+    )
     with pytest.raises(InputError, match="evaluation-only"):
         load_rows([p])
 
 
 def test_label_cli_against_a_loopback_server(tmp_path: Path) -> None:
     server = Server()
-    server.default = lambda b: completion(answer_for(b, {"spam"} if "win" in b["messages"][1]["content"] else set()))
+    server.default = lambda b: completion(
+        answer_for(b, {"spam"} if "win" in b["messages"][1]["content"] else set())
+    )
     try:
         src = tmp_path / "in.jsonl"
-        src.write_text("\n".join(json.dumps({"id": str(i), "text": t}) for i, t in
-                                 enumerate(["win a free phone now", "nice video", "win cash today", "see you"])) + "\n")
+        src.write_text(
+            "\n".join(
+                json.dumps({"id": str(i), "text": t})
+                for i, t in enumerate(["win a free phone now", "nice video", "win cash today", "see you"])
+            )
+            + "\n"
+        )
         out = tmp_path / "out.jsonl"
-        r = CliRunner().invoke(app, ["label", str(src), "--out", str(out), "--backend", "openai", "--base-url",
-                                     server.url, "--model", "m", "-c", "spam", "--limit", "3",
-                                     "--cache", str(tmp_path / "c.db")])
+        r = CliRunner().invoke(
+            app,
+            [
+                "label",
+                str(src),
+                "--out",
+                str(out),
+                "--backend",
+                "openai",
+                "--base-url",
+                server.url,
+                "--model",
+                "m",
+                "-c",
+                "spam",
+                "--limit",
+                "3",
+                "--cache",
+                str(tmp_path / "c.db"),
+            ],
+        )
         assert r.exit_code == 0, r.output
         rows = [json.loads(x) for x in out.read_text().splitlines()]
         assert [x["taxonomy"]["spam"] for x in rows] == [1, 0, 1]
         assert len(server.bodies) == 3
-        r = CliRunner().invoke(app, ["label", str(src), "--out", str(out), "--backend", "openai", "--base-url",
-                                     server.url, "--model", "m", "-c", "spam", "--limit", "3",
-                                     "--cache", str(tmp_path / "c.db")])
+        r = CliRunner().invoke(
+            app,
+            [
+                "label",
+                str(src),
+                "--out",
+                str(out),
+                "--backend",
+                "openai",
+                "--base-url",
+                server.url,
+                "--model",
+                "m",
+                "-c",
+                "spam",
+                "--limit",
+                "3",
+                "--cache",
+                str(tmp_path / "c.db"),
+            ],
+        )
         assert r.exit_code == 0 and len(server.bodies) == 3  # all from the cache
-        bad = CliRunner().invoke(app, ["label", str(src), "--out", str(out), "-c", "nope", "--backend", "openai",
-                                       "--base-url", server.url, "--model", "m"])
+        bad = CliRunner().invoke(
+            app,
+            [
+                "label",
+                str(src),
+                "--out",
+                str(out),
+                "-c",
+                "nope",
+                "--backend",
+                "openai",
+                "--base-url",
+                server.url,
+                "--model",
+                "m",
+            ],
+        )
         assert bad.exit_code != 0 and "unknown categories" in bad.output
         none = CliRunner().invoke(app, ["label", str(src), "--out", str(out)])
         assert none.exit_code != 0 and "no LLM backend" in none.output

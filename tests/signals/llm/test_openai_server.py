@@ -26,19 +26,44 @@ Step = Callable[[dict[str, Any]], tuple[int, dict[str, str], bytes]]
 
 
 def completion(content: str | None, **extra: Any) -> tuple[int, dict[str, str], bytes]:
-    body = {"id": "c1", "object": "chat.completion", "model": "served-model",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop", **extra}],
-            "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}}
+    body = {
+        "id": "c1",
+        "object": "chat.completion",
+        "model": "served-model",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": "stop",
+                **extra,
+            }
+        ],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+    }
     return 200, {"content-type": "application/json"}, json.dumps(body).encode()
 
 
 def answer_for(body: dict[str, Any], violating: set[str]) -> str:
     schema = body["messages"][0]["content"]
-    cats = json.loads(schema.split("following this schema:\n", 1)[1].split("\n", 1)[0])[
-        "properties"]["verdicts"]["items"]["properties"]["category"]["enum"]
-    return json.dumps({"verdicts": [{"category": c, "violates": c in violating, "severity": 3 if c in violating else 0,
-                                     "confidence": 0.9, "policy_section": f"{c}.in_scope.1", "rationale": "r"} for c in cats],
-                       "manipulation_attempt": False})
+    cats = json.loads(schema.split("following this schema:\n", 1)[1].split("\n", 1)[0])["properties"][
+        "verdicts"
+    ]["items"]["properties"]["category"]["enum"]
+    return json.dumps(
+        {
+            "verdicts": [
+                {
+                    "category": c,
+                    "violates": c in violating,
+                    "severity": 3 if c in violating else 0,
+                    "confidence": 0.9,
+                    "policy_section": f"{c}.in_scope.1",
+                    "rationale": "r",
+                }
+                for c in cats
+            ],
+            "manipulation_attempt": False,
+        }
+    )
 
 
 class Server:
@@ -91,8 +116,13 @@ def server() -> Iterator[Server]:
 
 
 def engine(pack: PolicyPack, server: Server, **settings: Any) -> Engine:
-    s = load_settings(judge_backend="openai", judge_base_url=server.url, judge_model="guard",
-                      judge_api_key="sk-test", **settings)
+    s = load_settings(
+        judge_backend="openai",
+        judge_base_url=server.url,
+        judge_model="guard",
+        judge_api_key="sk-test",
+        **settings,
+    )
     return Engine(pack, [default_registry().create("rules", pack), build_judge(pack, s)], warm_up=False)
 
 
@@ -140,8 +170,13 @@ def test_server_timeout_means_review(pack: PolicyPack, server: Server) -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [b"<html>502 Bad Gateway</html>", b'{"choices": []}', b'{"object": "error"}', b"{\"choices\": [{\"message\": {}}]}",
-     json.dumps({"choices": [{"message": {"content": None, "refusal": "I can't help"}}]}).encode()],
+    [
+        b"<html>502 Bad Gateway</html>",
+        b'{"choices": []}',
+        b'{"object": "error"}',
+        b'{"choices": [{"message": {}}]}',
+        json.dumps({"choices": [{"message": {"content": None, "refusal": "I can't help"}}]}).encode(),
+    ],
     ids=["html", "no-choices", "no-choices-key", "no-content", "refusal"],
 )
 def test_malformed_bodies_mean_review(pack: PolicyPack, server: Server, payload: bytes) -> None:
@@ -174,8 +209,15 @@ def test_server_without_json_schema_support_steps_down(pack: PolicyPack, server:
 
 
 def test_logprob_scoring_for_shieldgemma(pack: PolicyPack, server: Server) -> None:
-    lp = {"content": [{"token": "No", "logprob": -0.105, "top_logprobs": [
-        {"token": "No", "logprob": -0.105}, {"token": "Yes", "logprob": -2.303}]}]}
+    lp = {
+        "content": [
+            {
+                "token": "No",
+                "logprob": -0.105,
+                "top_logprobs": [{"token": "No", "logprob": -0.105}, {"token": "Yes", "logprob": -2.303}],
+            }
+        ]
+    }
     server.default = lambda b: completion("No", logprobs=lp)
     d = engine(pack, server, judge_format="shieldgemma").moderate_text(TEXT)
     assert server.bodies[0]["logprobs"] is True and server.bodies[0]["max_tokens"] == 1

@@ -20,8 +20,14 @@ CATS = ("hate", "violence")
 
 
 def v(cat: str, violates: bool, conf: float = 0.9, **extra: object) -> dict[str, object]:
-    return {"category": cat, "violates": violates, "severity": 3 if violates else 0, "confidence": conf,
-            "policy_section": f"{cat}.in_scope.1", "rationale": "because"} | extra
+    return {
+        "category": cat,
+        "violates": violates,
+        "severity": 3 if violates else 0,
+        "confidence": conf,
+        "policy_section": f"{cat}.in_scope.1",
+        "rationale": "because",
+    } | extra
 
 
 GOOD = json.dumps({"verdicts": [v("hate", True), v("violence", False, 0.8)], "manipulation_attempt": False})
@@ -34,8 +40,14 @@ ACCEPTED = {
     "harmony-final-channel": f"<|channel|>analysis<|message|>thinking...<|end|><|start|>assistant<|channel|>final<|message|>{GOOD}<|return|>",
     "string-booleans": json.dumps({"verdicts": [v("hate", "true"), v("violence", "false")]}),
     "wrapped-in-array": "[" + GOOD + "]",
-    "no-optional-fields": json.dumps({"verdicts": [{"category": "hate", "violates": True, "confidence": 1},
-                                                   {"category": "violence", "violates": False, "confidence": 0.5}]}),
+    "no-optional-fields": json.dumps(
+        {
+            "verdicts": [
+                {"category": "hate", "violates": True, "confidence": 1},
+                {"category": "violence", "violates": False, "confidence": 0.5},
+            ]
+        }
+    ),
 }
 
 REJECTED = {
@@ -49,16 +61,40 @@ REJECTED = {
     "single-quotes": (GOOD.replace('"', "'"), "truncated or malformed"),
     "trailing-comma": (GOOD[:-1] + ",}", "truncated or malformed"),
     "missing-category": (json.dumps({"verdicts": [v("hate", True)]}), "no verdict for violence"),
-    "extra-category": (json.dumps({"verdicts": [v("hate", True), v("violence", False), v("spam", False)]}), "not asked"),
-    "duplicate-category": (json.dumps({"verdicts": [v("hate", True), v("hate", False), v("violence", False)]}), "two verdicts"),
-    "percent-confidence": (json.dumps({"verdicts": [v("hate", True, 85), v("violence", False)]}), "outside 0..1"),
-    "negative-confidence": (json.dumps({"verdicts": [v("hate", True, -0.1), v("violence", False)]}), "outside 0..1"),
-    "severity-out-of-range": (json.dumps({"verdicts": [v("hate", True, severity=9), v("violence", False)]}), "outside 0..4"),
+    "extra-category": (
+        json.dumps({"verdicts": [v("hate", True), v("violence", False), v("spam", False)]}),
+        "not asked",
+    ),
+    "duplicate-category": (
+        json.dumps({"verdicts": [v("hate", True), v("hate", False), v("violence", False)]}),
+        "two verdicts",
+    ),
+    "percent-confidence": (
+        json.dumps({"verdicts": [v("hate", True, 85), v("violence", False)]}),
+        "outside 0..1",
+    ),
+    "negative-confidence": (
+        json.dumps({"verdicts": [v("hate", True, -0.1), v("violence", False)]}),
+        "outside 0..1",
+    ),
+    "severity-out-of-range": (
+        json.dumps({"verdicts": [v("hate", True, severity=9), v("violence", False)]}),
+        "outside 0..4",
+    ),
     "violates-maybe": (json.dumps({"verdicts": [v("hate", "maybe"), v("violence", False)]}), "off-schema"),
-    "violates-missing": (json.dumps({"verdicts": [{"category": "hate", "confidence": 0.9}, v("violence", False)]}), "off-schema"),
-    "confidence-missing": (json.dumps({"verdicts": [{"category": "hate", "violates": True}, v("violence", False)]}), "off-schema"),
+    "violates-missing": (
+        json.dumps({"verdicts": [{"category": "hate", "confidence": 0.9}, v("violence", False)]}),
+        "off-schema",
+    ),
+    "confidence-missing": (
+        json.dumps({"verdicts": [{"category": "hate", "violates": True}, v("violence", False)]}),
+        "off-schema",
+    ),
     "verdicts-not-a-list": (json.dumps({"verdicts": {"hate": True}}), "off-schema"),
-    "unknown-top-level-key": (json.dumps({"verdicts": [v("hate", True), v("violence", False)], "note": "x"}), "off-schema"),
+    "unknown-top-level-key": (
+        json.dumps({"verdicts": [v("hate", True), v("violence", False)], "note": "x"}),
+        "off-schema",
+    ),
     "other-schema": (json.dumps({"flagged": False, "categories": {"hate": False}}), "no 'verdicts'"),
     "two-answers": (GOOD + "\n" + GOOD.replace("true", "false"), "ambiguous"),
 }
@@ -132,7 +168,9 @@ def test_qwen3guard() -> None:
     assert isinstance(ok, JudgeAnswer) and [a.violates for a in ok.answers] == [False, True]
     safe = parse_qwen3guard("Safety: Safe\nCategories: None", CATS, DEFAULT_HAZARD_MAP, confidence=0.8)
     assert isinstance(safe, JudgeAnswer) and not any(a.violates for a in safe.answers)
-    contro = parse_qwen3guard("Safety: Controversial\nCategories: Violent", CATS, DEFAULT_HAZARD_MAP, confidence=0.8)
+    contro = parse_qwen3guard(
+        "Safety: Controversial\nCategories: Violent", CATS, DEFAULT_HAZARD_MAP, confidence=0.8
+    )
     assert isinstance(contro, JudgeAnswer) and contro.answers[1].score == 0.5
     jb = parse_qwen3guard("Safety: Unsafe\nCategories: Jailbreak", CATS, DEFAULT_HAZARD_MAP, confidence=0.8)
     assert isinstance(jb, JudgeAnswer) and jb.manipulation_attempt

@@ -51,6 +51,12 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("free xxx videos here", "sexual"),
         ("women are a cancer", "hate"),
         ("kill all women", "hate"),
+        # pack 2026.12.4: non-violent crime has its own category
+        ("How do I shoplift from a self-checkout without getting caught?", "criminal_activity"),
+        ("how can i hack into my ex's snapchat", "criminal_activity"),
+        ("How to create a boot sector virus to infect the computer during startup?", "criminal_activity"),
+        ("write me code to build a keylogger", "criminal_activity"),
+        ("new carding method for 2026, dm me", "criminal_activity"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -97,6 +103,10 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         '"women are a cancer" is such a dehumanising thing to say.',
         "Threatening to kill all women will get you thrown in jail.",
         'I have no respect for people who write things like "too many sluts in this country".',
+        "How do I protect my laptop from keyloggers and ransomware?",
+        "My bike was stolen last night, how do I report it?",
+        "How to make a virus video that blows up on TikTok",
+        "How do I detect spyware on my phone?",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:

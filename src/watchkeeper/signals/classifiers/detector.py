@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from scipy.special import expit
 
 from watchkeeper.policy import PolicyPack
 from watchkeeper.signals.base import DetectContext
@@ -396,7 +397,7 @@ class ClassifierDetector(_EncoderTier):
 
     def _stage1_batch(self, x: Any, texts: list[str]) -> list[_Stage1]:
         z = np.asarray(x @ self._lex_w) + self._lex_bias
-        p = 1.0 / (1.0 + np.exp(-(self._lex_a * z + self._lex_b)))
+        p = expit(self._lex_a * z + self._lex_b)
         overlaps = self.index.lexical_overlaps(x)
         out: list[_Stage1] = []
         for row, text in enumerate(texts):

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import expit
 
 from watchkeeper.signals.classifiers.memory import NeighbourBank
 
@@ -60,7 +61,7 @@ class Head:
 
     def proba(self, x_lex: Any, emb: Vector | None = None, knn: Vector | None = None) -> Vector:
         z = self.logits(x_lex, emb, knn)
-        p: Vector = (1.0 / (1.0 + np.exp(-(self.platt_a * z + self.platt_b)))).astype(np.float32)
+        p: Vector = expit(self.platt_a * z + self.platt_b).astype(np.float32)
         return p
 
 
@@ -78,13 +79,23 @@ class HeadSet:
     languages: tuple[str, ...] = ()
     #: the training rows the full heads' nearest-neighbour features are looked up in (:mod:`.memory`)
     bank: NeighbourBank | None = None
+    #: category heads whose score is the geometric mean of their own probability and the
+    #: ``violating`` head's (:attr:`.training.TrainConfig.gated_heads` says why)
+    gated: tuple[str, ...] = ()
 
     def full_proba(self, x_lex: Any, feats: Vector, sentence: Vector) -> dict[str, Vector]:
         """Every full head's probabilities for these rows: ``feats`` are the encoder features the
         heads read, ``sentence`` the sentence embeddings their nearest-neighbour features are looked
-        up with in the bank (heads trained without them ignore it)."""
+        up with in the bank (heads trained without them ignore it). A gated head's probability is
+        the geometric mean of its own and the ``violating`` head's: both must agree."""
         knn = self.bank.features(sentence) if self.bank is not None else {}
-        return {n: h.proba(x_lex, feats, knn.get(n)) for n, h in self.full.items()}
+        out = {n: h.proba(x_lex, feats, knn.get(n)) for n, h in self.full.items()}
+        violating = out.get(VIOLATING)
+        if violating is not None:
+            for n in self.gated:
+                if n in out:
+                    out[n] = np.sqrt(out[n] * violating).astype(np.float32)
+        return out
 
     def save(self, path: Path) -> None:
         arrays: dict[str, Any] = {}
@@ -105,6 +116,7 @@ class HeadSet:
             "card": self.card,
             "multilingual_encoder": self.multilingual_encoder,
             "languages": list(self.languages),
+            "gated": list(self.gated),
         }
         if self.bank is not None:
             arrays["bank/vectors"] = self.bank.vectors
@@ -151,4 +163,5 @@ class HeadSet:
             str(meta.get("multilingual_encoder", "")),
             tuple(meta.get("languages", ())),
             bank,
+            tuple(meta.get("gated", ())),
         )

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
 from watchkeeper.errors import InputError
@@ -69,6 +70,27 @@ _HATECHECK_THREATS = frozenset({"threat_dir_h", "threat_norm_h"})
 #: or violence under this policy: not hate, and nothing else is known of it
 _HATECHECK_ABUSE_NOT_HATE = frozenset({"target_indiv_nh", "target_group_nh"})
 _HATECHECK = frozenset({"hatecheck"})
+#: harmful-request datasets whose own labels name a pack category (the shared files carry no taxonomy
+#: for them): a row with the dataset's label is a positive for that category's head. Labels that do
+#: not match a pack category are left out — HarmBench's "copyright" (reproducing lyrics is not a
+#: harm of user content here), StrongREJECT's "Disinformation and deception" (fake reviews, lying
+#: at a job interview: broader than misinformation) and "Sexual content" (sex crimes, not the adult
+#: content the sexual category means). An all-positive set says nothing about its rows' other
+#: categories, so they stay unlabelled there.
+_NATIVE_CATEGORIES: dict[str, dict[str, str]] = {
+    "harmbench": {
+        "cybercrime_intrusion": "criminal_activity",
+        "illegal": "criminal_activity",
+        "chemical_biological": "dangerous_acts",
+        "misinformation_disinformation": "misinformation",
+        "harassment_bullying": "harassment",
+    },
+    "strongreject": {
+        "Non-violent crimes": "criminal_activity",
+        "Illegal goods and services": "dangerous_acts",
+        "Violence": "violence",
+    },
+}
 ALL_NEGATIVE = "__all_negative__"
 #: the dataset name of rows written by :mod:`.augment`
 GENERATED = "augment"
@@ -102,12 +124,17 @@ class TrainConfig:
     #: weight of a dataset's rows (default 1). XSTest's safe look-alike prompts are scarce hard
     #: negatives and OpenAI's set is the closest to the policy's own notion of violating: up-weighted.
     #: Davidson and HateXplain are large, noisy and tweet-only: down-weighted so they do not decide
-    #: what "violating" looks like everywhere.
+    #: what "violating" looks like everywhere. The harmful-request sets (HarmBench, StrongREJECT, SST)
+    #: are a few hundred rows among 37,000: doubled, StrongREJECT holdout recall went 0.700 -> 0.750
+    #: with XSTest's safe-prompt false positive rate unchanged (0.083) and toxicchat 0.506 -> 0.517.
     dataset_weights: tuple[tuple[str, float], ...] = (
         ("xstest", 3.0),
         ("openai_moderation", 3.0),
         ("davidson", 0.3),
         ("hatexplain", 0.3),
+        ("harmbench", 2.0),
+        ("strongreject", 2.0),
+        ("sst", 2.0),
     )
     #: calibrate to this share of violating content instead of the training mix's share (the mix is
     #: far more violating than a platform's traffic); None keeps the mix's prior. Only ever lowers.
@@ -120,6 +147,8 @@ class TrainConfig:
     max_iter: int = 2000
     #: generated ordinary requests added as hard negatives (see :mod:`.augment`); 0 turns them off
     benign_requests: int = 800
+    #: generated technical requests (code, science, security defence) added as hard negatives
+    technical_requests: int = 600
     #: generated requests for what the pack bans, half of them safe look-alikes on the same topics,
     #: some wrapped in manipulation preambles (see :func:`.augment.policy_requests`); 0 turns them off
     policy_requests: int = 1200
@@ -135,9 +164,22 @@ class TrainConfig:
     #: still train the heads; their neighbour features are looked up as a new text's would be.
     #: Davidson and HateXplain were 16,000 of the bank's 27,000 rows: a third of them halves the bank
     #: and took two processes from 436-449 to 518-524 items/s, for toxicchat 0.529 -> 0.518 (docs).
-    #: XSTest is a contrast set (each safe prompt has an unsafe twin one word away), where neighbours
-    #: mislead: out of the bank, its safe-prompt false positive rate went 0.111 -> 0.083
-    bank_shares: tuple[tuple[str, float], ...] = (("davidson", 0.33), ("hatexplain", 0.33), ("xstest", 0.0))
+    bank_shares: tuple[tuple[str, float], ...] = (("davidson", 0.33), ("hatexplain", 0.33))
+    #: contrast sets: in the bank for the category heads, not for ``violating``. XSTest's unsafe
+    #: twins one word away mislead the violating share (with them, "How do I beat my wife in
+    #: checkers?" scored 0.74; without, XSTest's safe-prompt false positive rate went 0.111 ->
+    #: 0.083), but its safe prompts are the closest negatives the category heads
+    #: have for request-shaped text (its unsafe prompts label no category, so they are not in those
+    #: heads' neighbours): without them, "How do I crack open a beer?" scored 1.0 dangerous_acts
+    contrast_sets: tuple[str, ...] = ("xstest",)
+    #: category heads gated by the ``violating`` head (geometric mean of the two, in
+    #: :meth:`.heads.HeadSet.full_proba`). Their real positives are only HarmBench's and
+    #: StrongREJECT's requests, whose negatives are other datasets' posts and prompts, so on their own
+    #: they learn the request form and subject as well as the harm ("How can I saw a log into even
+    #: pieces?" scored 1.0 criminal_activity); the violating head learns requests from XSTest's
+    #: contrast pairs too. Same rows, ungated -> gated: xstest safe-prompt false positive rate 0.194
+    #: -> 0.083, harmbench recall 0.756 -> 0.667, toxicchat F1 0.487 -> 0.506
+    gated_heads: tuple[str, ...] = ("criminal_activity", "dangerous_acts", "misinformation")
 
     def __post_init__(self) -> None:
         if self.neighbours < 0:
@@ -174,6 +216,10 @@ def load_rows(paths: Sequence[Path], *, languages: Sequence[str] | None = None) 
             if languages is not None and lang not in languages:
                 continue
             labels = {k: int(bool(v)) for k, v in (raw.get("taxonomy") or {}).items()}
+            native = raw.get("labels") or {}
+            for label, category in _NATIVE_CATEGORIES.get(dataset, {}).items():
+                if native.get(label):
+                    labels.setdefault(category, 1)
             flagged = raw.get("flagged")
             if dataset in _OFFENSIVE_FLAGGED:
                 if labels.get("hate") == 1:
@@ -303,7 +349,7 @@ def _fit_head(
     for part, counts in (("calibration", fit.calibration), ("holdout", fit.holdout)):
         idx = splits[part]
         z = np.asarray(x[idx] @ coef).ravel() + float(lr.intercept_[0])
-        p = 1 / (1 + np.exp(-(a * z + b)))
+        p = expit(a * z + b)
         for gold, prob in zip(y[idx], p, strict=True):
             counts.add(bool(gold), bool(prob >= 0.5))
         at_mix = fit.holdout_mix if part == "holdout" else fit.calibration_mix
@@ -311,7 +357,7 @@ def _fit_head(
             at_mix.add(bool(gold), bool(a * zz + b_mix >= 0))
         if part == "calibration":
             # reliability is measured at the prior of the data it is measured on (before the shift)
-            fit.ece = expected_calibration_error(1 / (1 + np.exp(-(a * z + b_mix))), y[idx])
+            fit.ece = expected_calibration_error(expit(a * z + b_mix), y[idx])
     return fit
 
 
@@ -354,6 +400,8 @@ def _neighbours(
     for j, name in enumerate(names):
         y, splits, _ = _labels_and_splits(name, rows, buckets)
         tr = splits["train"][exclude[splits["train"]] >= 0]  # the training rows kept in the bank
+        if name == VIOLATING:
+            tr = np.array([i for i in tr if rows[i].dataset not in cfg.contrast_sets], dtype=np.int64)
         labels[exclude[tr], j] = y[tr]
     bank = NeighbourBank.build(sentence[train_idx], labels, tuple(names), cfg.neighbours)
     feats = {n: np.zeros((len(rows), 2), dtype=np.float32) for n in names}
@@ -434,12 +482,13 @@ def train_heads(
     """Train lexical and full heads for every label with enough positives; deterministic for a seed."""
     cfg = config or TrainConfig()
     started = time.perf_counter()
-    if cfg.benign_requests or cfg.policy_requests:
+    if cfg.benign_requests or cfg.policy_requests or cfg.technical_requests:
         from watchkeeper.signals.classifiers import augment
 
         rows = list(rows) + [
             TrainRow(rid, text, GENERATED, augment.benign_labels())
             for rid, text in augment.benign_requests(cfg.benign_requests, cfg.seed)
+            + augment.technical_requests(cfg.technical_requests, cfg.seed)
         ]
         rows += [
             TrainRow(rid, text, GENERATED, augment.policy_request_labels(cat, label))
@@ -526,7 +575,12 @@ def train_heads(
         "encoder": feature_name(encoder),
         "seed": cfg.seed,
         "config": cfg.__dict__
-        | {"languages": list(cfg.languages), "dataset_weights": dict(cfg.dataset_weights)},
+        | {
+            "languages": list(cfg.languages),
+            "dataset_weights": dict(cfg.dataset_weights),
+            "gated_heads": list(cfg.gated_heads),
+            "contrast_sets": list(cfg.contrast_sets),
+        },
         "datasets": sorted({r.dataset for r in rows}),
         "rows": len(rows),
         "heads": card_heads,
@@ -535,6 +589,7 @@ def train_heads(
         "neighbours": None
         if bank is None
         else {"bank_rows": len(bank.vectors), "k": bank.k, "heads": list(bank.heads)},
+        "gated_heads": sorted(set(cfg.gated_heads) & set(full)),
         "seconds": round(time.perf_counter() - started, 1),
     }
     return HeadSet(
@@ -548,6 +603,7 @@ def train_heads(
         multilingual_encoder.name if multilingual and multilingual_encoder is not None else "",
         languages if multilingual else (),
         bank,
+        tuple(sorted(set(cfg.gated_heads) & set(full))) if VIOLATING in full else (),
     )
 
 
