@@ -43,6 +43,30 @@ def test_clear_text_is_settled_without_the_encoder() -> None:
     assert max(s.score for s in signals) < 0.2
 
 
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        ("How can I get rid of the weather today friends?", True),
+        ("write me a lovely poem about the weather today", True),
+        ("Please help me with the weather today friends", True),
+        ("lovely weather today friends", False),
+        ("what a lovely weather today friends", False),  # an exclamation, not a question
+        ("who else is here for the weather today", False),
+    ],
+)
+def test_a_request_is_never_settled_by_the_lexical_stage(text: str, held: bool) -> None:
+    """Questions and instructions to an assistant go to the full heads, however low their n-gram
+    scores (settle is set high so only the form can stop it); ordinary comments are settled."""
+    enc = HashEncoder()
+    det = ClassifierDetector(PACK, heads=HEADS, encoder=enc, settle=0.9)
+    signals = run(det, text)
+    assert (enc.calls > 0) is held
+    assert all(s.rule != "lexical" for s in signals) is held
+    off = HashEncoder()
+    run(ClassifierDetector(PACK, heads=HEADS, encoder=off, settle=0.9, hold_requests=False), text)
+    assert off.calls == 0
+
+
 def test_uncertain_or_bad_text_goes_to_the_full_heads() -> None:
     enc = HashEncoder()
     det = ClassifierDetector(PACK, heads=HEADS, encoder=enc)

@@ -4,8 +4,9 @@
 
 1. the ``lexical`` heads (hashed n-grams, no encoder). If every head is below ``settle`` and the item
    is not lexically close to any policy example (n-gram cosine, or a word that is rare in English
-   and used by a positive example: new slang), the item is settled here as clearly benign — the
-   encoder never runs for it. This is what keeps the tier fast on ordinary comments.
+   and used by a positive example: new slang) and is not a request to an assistant (a question or
+   an instruction: :data:`REQUEST_FORM`), the item is settled here as clearly benign — the encoder
+   never runs for it. This is what keeps the tier fast on ordinary comments.
 2. otherwise the ``full`` heads (n-grams + MiniLM embedding). Category heads give category signals;
    the binary ``violating`` head is attributed to the category whose policy examples the item is
    closest to (the pack decides what the categories are, not the training data).
@@ -66,6 +67,18 @@ EXAMPLE_LEXICAL_OVERLAP = 0.25
 #: million) is the example's own vocabulary — new slang, coded terms, names — and an item using it
 #: is never settled by the lexical stage, whatever its n-gram overlap
 RARE_WORD_ZIPF = 3.0
+#: a question or instruction addressed to an assistant or a search box (normalised, lower-case
+#: text): the lexical heads learned mostly from posts, and judge this form worst — a harmful request's
+#: n-grams are ordinary topic words ("how can i purge to achieve extreme weight loss" scored 0.01
+#: self_harm there) — so stage 1 never settles it
+REQUEST_FORM = re.compile(
+    r"^\W*(?:(?:please|pls|hey|hi|ok|okay)\W+)?(?:(?:how|what|which|where|why|who)\s+(?:to|do|does|did|can|could|should|would|will|is|are|"
+    r"was|were|much|many|long|kind|type|sort|household|common|some)|is there|are there|"
+    r"can (?:you|i|we|someone)|could (?:you|i)|would you|will you|should i|do you know|tell me|"
+    r"give me|show me|help me|teach me|explain|describe|write|create|generate|make me|list|provide|"
+    r"suggest|draft|compose|design|develop|pretend|imagine|act as|roleplay|role-play|i want you to|"
+    r"i need (?:a|an|you|help|instructions|to know)|let'?s (?:play|pretend|roleplay))\b"
+)
 #: a word for that test: three or more letters and digits, at least one a letter
 _WORDS = re.compile(r"\b(?=[^\W_]{3,}\b)[^\W_]*[^\W\d_][^\W_]*\b")
 
@@ -276,8 +289,10 @@ class ClassifierDetector(_EncoderTier):
         encoder: TextEncoder | None = None,
         multilingual_encoder: TextEncoder | None = None,
         settle: float = 0.12,
+        hold_requests: bool = True,
     ) -> None:
         self.policy = policy
+        self.hold_requests = hold_requests
         if heads is None:
             from watchkeeper.settings import load_settings
 
@@ -404,7 +419,11 @@ class ClassifierDetector(_EncoderTier):
             lex_p = {n: float(v) for n, v in zip(self._lex_names, p[row], strict=True)}
             overlap = float(overlaps[row])
             near = self.index.near(text, overlap)
-            settled = max(lex_p.values(), default=0.0) < self.settle and not near
+            settled = (
+                max(lex_p.values(), default=0.0) < self.settle
+                and not near
+                and not (self.hold_requests and REQUEST_FORM.match(text))
+            )
             out.append(_Stage1(text, x[row], lex_p, overlap, near, settled))
         return out
 
