@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.helpers import HashEncoder
-from tests.signals.classifiers.test_training import synthetic_rows
+from tests.signals.classifiers.test_training import synthetic_only, synthetic_rows
 from watchkeeper.measure.splits import bucket_of
 from watchkeeper.signals.classifiers.heads import HeadSet
 from watchkeeper.signals.classifiers.memory import NeighbourBank, neighbour_features
@@ -81,9 +81,7 @@ def test_heads_trained_with_neighbours_ship_the_bank_and_read_it(tmp_path: Path)
 def test_a_dataset_can_keep_a_share_of_its_rows_in_the_bank() -> None:
     rows = synthetic_rows()
     # no generated rows, so the bank holds the synthetic set's training rows alone
-    base = TrainConfig(
-        seed=1, min_positives=5, neighbours=5, benign_requests=0, policy_requests=0, technical_requests=0
-    )
+    base = synthetic_only(seed=1, min_positives=5, neighbours=5)
     full = train_heads(rows, HashEncoder(), config=base)
     cfg = dataclasses.replace(base, bank_shares=(("syn", 0.3),))
     part = train_heads(rows, HashEncoder(), config=cfg)
@@ -103,9 +101,7 @@ def test_a_contrast_set_is_in_the_bank_for_the_category_heads_only() -> None:
     rows = synthetic_rows()
     contrast = [dataclasses.replace(r, dataset="contrast") for r in rows if r.id.endswith(("1", "2"))]
     rows = [r for r in rows if not r.id.endswith(("1", "2"))] + contrast
-    base = TrainConfig(
-        seed=1, min_positives=5, neighbours=5, benign_requests=0, policy_requests=0, technical_requests=0
-    )
+    base = synthetic_only(seed=1, min_positives=5, neighbours=5)
     with_set = train_heads(rows, HashEncoder(), config=dataclasses.replace(base, contrast_sets=("contrast",)))
     without = train_heads(rows, HashEncoder(), config=dataclasses.replace(base, contrast_sets=()))
     assert with_set.bank is not None and without.bank is not None

@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -29,6 +30,12 @@ def synthetic_rows(n: int = 1200, seed: int = 0) -> list[TrainRow]:
             TrainRow(f"syn:{i}", text, "syn", {"violating": int(bad), "hate": int(bad and "vermin" in base)})
         )
     return rows
+
+
+def synthetic_only(**kw: Any) -> TrainConfig:
+    """A config that trains on the given rows alone (no generated requests), for fixtures whose
+    figures must not move when the generators change."""
+    return TrainConfig(benign_requests=0, policy_requests=0, technical_requests=0, **kw)
 
 
 def test_split_is_fixed_and_proportioned() -> None:
@@ -87,14 +94,7 @@ def test_calibration_is_reliable_on_a_fixture() -> None:
     heads = train_heads(
         rows,
         HashEncoder(),
-        config=TrainConfig(
-            seed=1,
-            min_positives=5,
-            target_prior=None,
-            benign_requests=0,
-            policy_requests=0,
-            technical_requests=0,
-        ),
+        config=synthetic_only(seed=1, min_positives=5, target_prior=None),
     )
     texts = ["alpha x", "beta y"]
     e = HashEncoder().encode(texts)
@@ -219,26 +219,12 @@ def test_prior_shift_moves_probabilities_by_bayes_rule() -> None:
     mix = train_heads(
         rows,
         HashEncoder(),
-        config=TrainConfig(
-            seed=1,
-            min_positives=5,
-            target_prior=None,
-            benign_requests=0,
-            policy_requests=0,
-            technical_requests=0,
-        ),
+        config=synthetic_only(seed=1, min_positives=5, target_prior=None),
     )
     low = train_heads(
         rows,
         HashEncoder(),
-        config=TrainConfig(
-            seed=1,
-            min_positives=5,
-            target_prior=0.1,
-            benign_requests=0,
-            policy_requests=0,
-            technical_requests=0,
-        ),
+        config=synthetic_only(seed=1, min_positives=5, target_prior=0.1),
     )
     texts = ["alpha x"]
     x, e = lexical_features(texts), HashEncoder().encode(texts)

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.helpers import HashEncoder
+from tests.signals.classifiers.test_training import synthetic_only
 from watchkeeper.cli import app
 from watchkeeper.errors import InputError
 from watchkeeper.policy import load_pack
@@ -19,7 +20,7 @@ from watchkeeper.policy.prompt import JudgeRequest
 from watchkeeper.settings import load_settings
 from watchkeeper.signals.base import DetectContext
 from watchkeeper.signals.classifiers.detector import ClassifierDetector
-from watchkeeper.signals.classifiers.training import TrainConfig, load_rows, train_heads
+from watchkeeper.signals.classifiers.training import load_rows, train_heads
 from watchkeeper.signals.llm import build_judge
 from watchkeeper.signals.llm.backends import ScriptedBackend
 from watchkeeper.signals.llm.labeling import LABEL_SOURCE, label_records
@@ -91,7 +92,7 @@ def test_labels_then_training_moves_the_policy_to_the_cpu_tier(pack_copy: Path, 
 
     # without the generated rows (2,000 of them against this fixture's 500 would be 80 % of the data;
     # against real training data they are ~5 %)
-    config = TrainConfig(min_positives=20, benign_requests=0, policy_requests=0, technical_requests=0)
+    config = synthetic_only(min_positives=20)
     heads = train_heads(load_rows([labels]), HashEncoder(), config=config, version="t")
     assert "drug_sales" in heads.full
 
@@ -151,52 +152,30 @@ def test_label_cli_against_a_loopback_server(tmp_path: Path) -> None:
             + "\n"
         )
         out = tmp_path / "out.jsonl"
-        r = CliRunner().invoke(
-            app,
-            [
-                "label",
-                str(src),
-                "--out",
-                str(out),
-                "--backend",
-                "openai",
-                "--base-url",
-                server.url,
-                "--model",
-                "m",
-                "-c",
-                "spam",
-                "--limit",
-                "3",
-                "--cache",
-                str(tmp_path / "c.db"),
-            ],
-        )
+        argv = [
+            "label",
+            str(src),
+            "--out",
+            str(out),
+            "--backend",
+            "openai",
+            "--base-url",
+            server.url,
+            "--model",
+            "m",
+            "-c",
+            "spam",
+            "--limit",
+            "3",
+            "--cache",
+            str(tmp_path / "c.db"),
+        ]
+        r = CliRunner().invoke(app, argv)
         assert r.exit_code == 0, r.output
         rows = [json.loads(x) for x in out.read_text().splitlines()]
         assert [x["taxonomy"]["spam"] for x in rows] == [1, 0, 1]
         assert len(server.bodies) == 3
-        r = CliRunner().invoke(
-            app,
-            [
-                "label",
-                str(src),
-                "--out",
-                str(out),
-                "--backend",
-                "openai",
-                "--base-url",
-                server.url,
-                "--model",
-                "m",
-                "-c",
-                "spam",
-                "--limit",
-                "3",
-                "--cache",
-                str(tmp_path / "c.db"),
-            ],
-        )
+        r = CliRunner().invoke(app, argv)
         assert r.exit_code == 0 and len(server.bodies) == 3  # all from the cache
         bad = CliRunner().invoke(
             app,

@@ -22,6 +22,7 @@ rows), written here rather than taken from a dataset so their licence is this pr
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from watchkeeper.signals.classifiers.heads import VIOLATING
 
@@ -147,22 +148,33 @@ _ACTIVITIES = (
 )
 
 
-def benign_requests(n: int, seed: int) -> list[tuple[str, str]]:
-    """``n`` distinct (id, text) pairs of ordinary requests, the same for the same seed."""
+def _distinct(kind: str, n: int, seed: int, make: Callable[[random.Random], str]) -> list[tuple[str, str]]:
+    """Up to ``n`` distinct ``(id, text)`` pairs from ``make``, 30 % of them lower-cased without their
+    final stop; the same for the same seed."""
     rnd = random.Random(seed)
     seen: set[str] = set()
     out: list[tuple[str, str]] = []
-    limit = len(_TASKS) * len(_TOPICS)
-    while len(out) < min(n, limit):
-        task = rnd.choice(_TASKS)
-        text = task.format(t=rnd.choice(_TOPICS), u=rnd.choice(_TOPICS), a=rnd.choice(_ACTIVITIES))
+    attempts = 0
+    while len(out) < n and attempts < 50 * n:
+        attempts += 1
+        text = make(rnd)
         if rnd.random() < 0.3:
             text = text.lower().rstrip(".?")
         if text in seen:
             continue
         seen.add(text)
-        out.append((f"augment:benign-request:{len(out)}", text))
+        out.append((f"augment:{kind}:{len(out)}", text))
     return out
+
+
+def benign_requests(n: int, seed: int) -> list[tuple[str, str]]:
+    """``n`` distinct (id, text) pairs of ordinary requests, the same for the same seed."""
+
+    def make(rnd: random.Random) -> str:
+        task = rnd.choice(_TASKS)
+        return task.format(t=rnd.choice(_TOPICS), u=rnd.choice(_TOPICS), a=rnd.choice(_ACTIVITIES))
+
+    return _distinct("benign-request", min(n, len(_TASKS) * len(_TOPICS)), seed, make)
 
 
 # --- Technical requests: code, science, security defence and making things ----------------------
@@ -278,13 +290,9 @@ _THREATS = (
 
 def technical_requests(n: int, seed: int) -> list[tuple[str, str]]:
     """``n`` distinct (id, text) pairs of ordinary technical requests, the same for the same seed."""
-    rnd = random.Random(seed)
-    seen: set[str] = set()
-    out: list[tuple[str, str]] = []
-    attempts = 0
-    while len(out) < n and attempts < 50 * n:
-        attempts += 1
-        text = rnd.choice(_TECH_TASKS).format(
+
+    def make(rnd: random.Random) -> str:
+        return rnd.choice(_TECH_TASKS).format(
             lang=rnd.choice(_LANGS),
             job=rnd.choice(_JOBS),
             thing=rnd.choice(_THINGS),
@@ -293,13 +301,8 @@ def technical_requests(n: int, seed: int) -> list[tuple[str, str]]:
             asset=rnd.choice(_ASSETS),
             threat=rnd.choice(_THREATS),
         )
-        if rnd.random() < 0.3:
-            text = text.lower().rstrip(".?")
-        if text in seen:
-            continue
-        seen.add(text)
-        out.append((f"augment:technical-request:{len(out)}", text))
-    return out
+
+    return _distinct("technical-request", n, seed, make)
 
 
 def benign_labels() -> dict[str, int]:
