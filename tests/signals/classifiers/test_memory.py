@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.helpers import HashEncoder
+from tests.signals.classifiers.test_quantize import AVAILABLE
 from tests.signals.classifiers.test_training import synthetic_only, synthetic_rows
 from watchkeeper.measure.splits import bucket_of
 from watchkeeper.signals.classifiers.heads import HeadSet
@@ -141,16 +142,19 @@ def test_a_negative_neighbour_count_is_refused() -> None:
 
 
 @pytest.mark.parametrize("rows", [5, 40])  # fewer than the int8 kernel's 17 rows, and more
-def test_both_int8_kernels_give_the_same_bits(monkeypatch: pytest.MonkeyPatch, rows: int) -> None:
+def test_every_int8_kernel_gives_the_same_bits(monkeypatch: pytest.MonkeyPatch, rows: int) -> None:
     rng = np.random.default_rng(1)
     vecs = rng.normal(size=(500, 384)).astype(np.float32)
     bank = NeighbourBank.build(vecs, np.zeros((500, 1), dtype=np.int8), ("a",), k=3)
     got = {}
     monkeypatch.setattr("watchkeeper.signals.classifiers.memory._CHUNK", 128)  # several blocks
-    for kernel in ("int", "float"):
-        monkeypatch.setattr("watchkeeper.signals.classifiers.memory.int8_kernel", lambda k=kernel: k)
-        got[kernel] = bank.similarities(vecs[:rows])
-    assert got["int"].tobytes() == got["float"].tobytes()
+    for kernel in AVAILABLE:
+        monkeypatch.setattr("watchkeeper.signals.classifiers.quantize.int8_kernel", lambda k=kernel: k)
+        fresh = NeighbourBank.build(vecs, np.zeros((500, 1), dtype=np.int8), ("a",), k=3)
+        assert fresh._product.kernel == kernel
+        got[kernel] = fresh.similarities(vecs[:rows])
+    assert len({g.tobytes() for g in got.values()}) == 1
+    assert got["int"].tobytes() == bank.similarities(vecs[:rows]).tobytes()
     unit_vecs = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
     cos = got["int"] / np.linalg.norm(vecs[:rows], axis=1)[:, None] / np.linalg.norm(vecs, axis=1)[None, :]
     assert np.abs(cos - unit_vecs[:rows] @ unit_vecs.T).max() < 0.02

@@ -6,7 +6,19 @@ import pytest
 import torch
 
 from watchkeeper.signals.classifiers.encoder import MULTILINGUAL_MAX_CHARS, multilingual_input
-from watchkeeper.signals.classifiers.quantize import EXACT_K, RowInt8Linear, int8_kernel, quantize_linears
+from watchkeeper.signals.classifiers.quantize import (
+    EXACT_K,
+    KERNELS,
+    Int8Product,
+    RowInt8Linear,
+    _onednn_is_exact,
+    int8_kernel,
+    quantize_linears,
+)
+
+#: the kernels this machine can run (oneDNN's only where its int8 product is exact here)
+AVAILABLE = tuple(k for k in KERNELS if k != "onednn" or _onednn_is_exact())
+OTHERS = tuple(k for k in AVAILABLE if k != "int")
 
 
 def test_int8_linear_is_close_to_float32() -> None:
@@ -69,19 +81,22 @@ def _layer_with_kernel(lin: torch.nn.Linear, kernel: str, monkeypatch: pytest.Mo
     return layer
 
 
+@pytest.mark.parametrize("kernel", OTHERS)
 @pytest.mark.parametrize(("k", "n", "scale"), [(384, 1536, 3.0), (1536, 384, 3.0), (64, 32, 1000.0)])
-def test_float_and_int_kernels_agree_bit_for_bit(
-    k: int, n: int, scale: float, monkeypatch: pytest.MonkeyPatch
+def test_every_kernel_agrees_with_int_mm_bit_for_bit(
+    kernel: str, k: int, n: int, scale: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     torch.manual_seed(k + n)
     lin = torch.nn.Linear(k, n)
-    x = scale * torch.randn(2, 20, k)
-    by_int = _layer_with_kernel(lin, "int", monkeypatch)(x)
-    by_float = _layer_with_kernel(lin, "float", monkeypatch)(x)
-    assert torch.equal(by_int, by_float)
+    for x in (scale * torch.randn(2, 20, k), scale * torch.randn(3, k)):  # and fewer rows than _int_mm takes
+        by_int = _layer_with_kernel(lin, "int", monkeypatch)(x)
+        by_other = _layer_with_kernel(lin, kernel, monkeypatch)(x)
+        assert by_other.shape == (*x.shape[:-1], n)
+        assert torch.equal(by_int, by_other)
 
 
-def test_float_kernel_is_exact_past_float32s_integer_range(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("kernel", OTHERS)
+def test_kernels_are_exact_past_float32s_integer_range(kernel: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # every product at +127 * +127: a 1,536-term sum (24.8 million) is past 2**24, where a single
     # float32 sum would round; chunking keeps the float kernel equal to the int32 one
     lin = torch.nn.Linear(1536, 4)
@@ -91,14 +106,15 @@ def test_float_kernel_is_exact_past_float32s_integer_range(monkeypatch: pytest.M
     x = torch.ones(17, 1536)
     assert EXACT_K < 1536
     by_int = _layer_with_kernel(lin, "int", monkeypatch)(x)
-    by_float = _layer_with_kernel(lin, "float", monkeypatch)(x)
-    assert torch.equal(by_int, by_float)
-    assert by_float[0, 0].item() == pytest.approx(768.0, rel=1e-4)
+    by_other = _layer_with_kernel(lin, kernel, monkeypatch)(x)
+    assert torch.equal(by_int, by_other)
+    assert by_other[0, 0].item() == pytest.approx(768.0, rel=1e-4)
 
 
+@pytest.mark.parametrize("kernel", OTHERS)
 @pytest.mark.parametrize("k", [1536, 2500])
-def test_float_kernel_rounds_past_2_24_as_int32_to_float32_does(
-    k: int, monkeypatch: pytest.MonkeyPatch
+def test_kernels_round_past_2_24_as_int32_to_float32_does(
+    kernel: str, k: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An odd exact sum past 2**24 must round once, to even, in both kernels: two chunks are added in
     float32 (one correctly rounded addition), three or more in float64."""
@@ -110,16 +126,16 @@ def test_float_kernel_rounds_past_2_24_as_int32_to_float32_does(
         lin.bias.zero_()
     x = torch.ones(17, k)
     by_int = _layer_with_kernel(lin, "int", monkeypatch)(x)
-    by_float = _layer_with_kernel(lin, "float", monkeypatch)(x)
+    by_other = _layer_with_kernel(lin, kernel, monkeypatch)(x)
     exact = (k - 1) * 127 * 127 + 126 * 127
     assert exact > 2**24 and exact % 2 == 1
-    assert torch.equal(by_int, by_float)
+    assert torch.equal(by_int, by_other)
 
 
 def test_int8_kernel_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WATCHKEEPER_INT8_KERNEL", raising=False)
     int8_kernel.cache_clear()
-    assert int8_kernel() in ("int", "float")  # measured on this machine
+    assert int8_kernel() in AVAILABLE  # measured on this machine
     monkeypatch.setenv("WATCHKEEPER_INT8_KERNEL", "simd")
     int8_kernel.cache_clear()
     with pytest.raises(ValueError, match="WATCHKEEPER_INT8_KERNEL"):
@@ -153,3 +169,35 @@ def test_limit_native_threads_holds_the_loaded_pools() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip() == "1"
+
+
+@pytest.mark.parametrize("kernel", AVAILABLE)
+@pytest.mark.parametrize("block", [0, 7, 64])
+def test_an_int8_product_is_the_exact_sum_in_blocks_or_whole(kernel: str, block: int) -> None:
+    gen = torch.Generator().manual_seed(3)
+    w = torch.randint(-127, 128, (384, 50), generator=gen, dtype=torch.int8)
+    a = torch.randint(-127, 128, (5, 384), generator=gen, dtype=torch.int8)
+    product = Int8Product(
+        w.t().contiguous().t(), kernel=kernel, block=block
+    )  # a transposed view, as the bank's
+    got = product(a.to(torch.float32) if product.float_input else a)
+    assert torch.equal(got, (a.to(torch.float64) @ w.to(torch.float64)).to(torch.float32))
+
+
+def test_an_int8_product_refuses_what_it_cannot_multiply() -> None:
+    with pytest.raises(ValueError, match="int8"):
+        Int8Product(torch.zeros(4, 4))
+    with pytest.raises(ValueError, match="unknown int8 kernel"):
+        Int8Product(torch.zeros(4, 4, dtype=torch.int8), kernel="simd")
+
+
+def test_onednn_is_refused_by_name_where_it_is_not_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WATCHKEEPER_INT8_KERNEL", "onednn")
+    monkeypatch.setattr("watchkeeper.signals.classifiers.quantize._onednn_is_exact", lambda: False)
+    int8_kernel.cache_clear()
+    with pytest.raises(ValueError, match="oneDNN"):
+        int8_kernel()
+    monkeypatch.delenv("WATCHKEEPER_INT8_KERNEL")
+    int8_kernel.cache_clear()
+    assert int8_kernel() in ("int", "float")  # measured without it
+    int8_kernel.cache_clear()

@@ -21,11 +21,11 @@ away) stay out of the bank, where they pulled safe prompts towards their twins. 
 NumPy partial sort per head per batch).
 
 The bank is stored as int8 with one scale per row (cosines within ~1e-2 of float32), 384 bytes a row.
-A lookup quantises the texts the same way and takes the exact integer dot products: ``torch._int_mm``
-on a CPU with int8 dot-product instructions, float32 otherwise (a sum of 384 products of int8 values
-stays below 2**24, so float32 holds it exactly). Both give the same bits, so the features, and the
-heads' scores, do not depend on the CPU. The ``k`` nearest rows come from one ``torch.topk`` per set
-of heads that share the same labelled rows.
+A lookup quantises the texts the same way and takes the exact integer dot products with the
+process's int8 kernel (:class:`.quantize.Int8Product`: oneDNN, ``torch._int_mm`` or float32, whichever
+is fastest here; a sum of 384 products of int8 values stays below 2**24, so float32 holds it exactly).
+All give the same bits, so the features, and the heads' scores, do not depend on the CPU.
+The ``k`` nearest rows come from one ``torch.topk`` per set of heads that share the same labelled rows.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 import torch
 
-from watchkeeper.signals.classifiers.quantize import int8_kernel
+from watchkeeper.signals.classifiers.quantize import Int8Product
 
 __all__ = ["NeighbourBank", "neighbour_features"]
 
@@ -45,8 +45,9 @@ Matrix = npt.NDArray[np.float32]
 
 #: how sharply the nearest neighbours outweigh the farther ones (weights exp(temperature * cosine))
 TEMPERATURE = 10.0
-#: bank rows multiplied at a time (bounds the temporaries: 42 texts x 4,096 rows is 0.7 MB; the float
-#: kernel's float32 copy of a block is 6 MB)
+#: bank rows multiplied at a time by the int and float kernels (bounds the temporaries: 42 texts x
+#: 4,096 rows is 0.7 MB; the float kernel's float32 copy of a block is 6 MB); oneDNN takes the whole
+#: bank, packed once
 _CHUNK = 4096
 
 
@@ -85,27 +86,16 @@ class NeighbourBank:
             (None if usable.all() else np.flatnonzero(usable), tuple(js)) for usable, js in by_rows.values()
         )
 
+    @cached_property
+    def _product(self) -> Int8Product:
+        """The exact integer products of texts with every bank row, by the process's int8 kernel."""
+        return Int8Product(torch.from_numpy(self.vectors).t(), block=_CHUNK)
+
     def similarities(self, emb: Matrix) -> Matrix:
         """(texts, rows) cosine of each text to every bank row, the text quantised like the bank;
-        the same bits from either int8 kernel."""
+        the same bits from every int8 kernel."""
         q, q_scale = _quantize(np.asarray(emb, dtype=np.float32))
-        n = len(q)
-        # written block by block into one float32 result, so no full-size int32 or float copy of the
-        # bank and no full-size temporary is made per lookup
-        dots = np.empty((n, len(self.vectors)), dtype=np.float32)
-        if int8_kernel() == "int":
-            a = torch.from_numpy(q)
-            if n <= 16:  # the int8 kernel wants more than 16 rows; padding rows touch nothing else
-                a = torch.cat([a, a.new_zeros(17 - n, a.shape[1])])
-            out = torch.from_numpy(dots)
-            bank_t = torch.from_numpy(self.vectors).t()  # a view: (dim, rows)
-            for i in range(0, len(self.vectors), _CHUNK):
-                out[:, i : i + _CHUNK].copy_(torch._int_mm(a, bank_t[:, i : i + _CHUNK])[:n])
-        else:
-            q_f = q.astype(np.float32)
-            for i in range(0, len(self.vectors), _CHUNK):
-                block = self.vectors[i : i + _CHUNK].astype(np.float32)
-                np.matmul(q_f, block.T, out=dots[:, i : i + len(block)])
+        dots: Matrix = self._product(torch.from_numpy(q)).numpy()
         dots *= q_scale[:, None]
         dots *= self.scales[None, :]
         return dots
