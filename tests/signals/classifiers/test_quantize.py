@@ -201,3 +201,11 @@ def test_onednn_is_refused_by_name_where_it_is_not_exact(monkeypatch: pytest.Mon
     int8_kernel.cache_clear()
     assert int8_kernel() in ("int", "float")  # measured without it
     int8_kernel.cache_clear()
+
+
+def test_onednn_is_no_candidate_in_a_build_without_its_ops(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(*_: object) -> None:
+        raise AttributeError("'_OpNamespace' 'onednn' object has no attribute 'qlinear_prepack'")
+
+    monkeypatch.setattr("watchkeeper.signals.classifiers.quantize._onednn_pack", missing)
+    assert _onednn_is_exact() is False
