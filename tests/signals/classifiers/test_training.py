@@ -35,7 +35,9 @@ def synthetic_rows(n: int = 1200, seed: int = 0) -> list[TrainRow]:
 def synthetic_only(**kw: Any) -> TrainConfig:
     """A config that trains on the given rows alone (no generated requests), for fixtures whose
     figures must not move when the generators change."""
-    return TrainConfig(benign_requests=0, policy_requests=0, technical_requests=0, **kw)
+    return TrainConfig(
+        benign_requests=0, policy_requests=0, technical_requests=0, political_comments=0, **kw
+    )
 
 
 def test_split_is_fixed_and_proportioned() -> None:
@@ -295,6 +297,33 @@ def test_generated_policy_requests_are_reproducible_and_balanced() -> None:
     assert {"sexual", "self_harm", "hate", "violence", "criminal_activity"} <= cats
     assert policy_request_labels("sexual", 1) == {"violating": 1, "sexual": 1}
     assert policy_request_labels("sexual", 0)["violating"] == 0
+
+
+def test_generated_political_comments_pair_threats_with_ordinary_politics() -> None:
+    """Both sides speak about the same officials and groups, so the subject cannot decide the label:
+    a call to shoot the mayor is violence, a call to vote the mayor out is nothing."""
+    from watchkeeper.signals.classifiers.augment import political_comments
+
+    a = political_comments(600, 5)
+    assert a == political_comments(600, 5) and a != political_comments(600, 6)
+    assert len({t for _, t, _, _ in a}) == len(a) > 500
+    labels = [label for _, _, _, label in a]
+    assert 0.4 < sum(labels) / len(labels) < 0.6
+    assert {(c, label) for _, _, c, label in a} == {
+        ("violence", 0),
+        ("violence", 1),
+        ("hate", 0),
+        ("hate", 1),
+    }
+
+    def side(label: int) -> str:
+        return " ".join(t.lower() for _, t, c, lab in a if c == "violence" and lab == label)
+
+    for official in ("the mayor", "the senator", "the city council"):  # the same subjects on both sides
+        assert official in side(0) and official in side(1)
+    assert "vote" in side(0) and "vote" not in side(1)
+    assert "shoot" in side(1) and "shoot" not in side(0)
+    assert not any("{" in t for _, t, _, _ in a)
 
 
 def test_generated_technical_requests_are_reproducible_negatives() -> None:

@@ -7,7 +7,10 @@
 * :func:`policy_requests` — requests for what the pack bans (sexual writing and role-play, threats,
   self-harm methods, hateful jokes, bullying messages, scam scripts, weapons and drugs, hacking and
   theft, extremist propaganda), each category with safe look-alikes on the same topics, either side
-  sometimes wrapped in a manipulation preamble.
+  sometimes wrapped in a manipulation preamble;
+* :func:`political_comments` — comments calling for violence against officials or dehumanising
+  groups, beside ordinary political speech on the same subjects (voting out, recalls, prosecution,
+  protest, immigration policy).
 
 Ordinary requests:
 
@@ -31,6 +34,7 @@ __all__ = [
     "benign_requests",
     "policy_request_labels",
     "policy_requests",
+    "political_comments",
     "technical_requests",
 ]
 
@@ -541,7 +545,42 @@ def _fill(template: str, rnd: random.Random) -> str:
         adults=rnd.choice(_ADULTS),
         group=rnd.choice(_GROUPS),
         bank=rnd.choice(_BANKS),
+        official=rnd.choice(_OFFICIALS),
+        officials=rnd.choice(_OFFICIAL_GROUPS),
+        place=rnd.choice(_SEATS),
     )
+
+
+def _paired(
+    kind: str,
+    n: int,
+    seed: int,
+    harmful: dict[str, tuple[str, ...]],
+    lookalikes: dict[str, tuple[str, ...]],
+    harmful_share: float,
+    dress: Callable[[str, random.Random], str],
+) -> list[tuple[str, str, str, int]]:
+    """Up to ``n`` distinct ``(id, text, category, label)`` rows: ``harmful_share`` of them filled from
+    a category's ``harmful`` templates (label 1), the rest from its ``lookalikes`` (label 0), each
+    passed through ``dress``; 25 % lower-cased without their final stop. The same for the same seed."""
+    rnd = random.Random(seed)
+    seen: set[str] = set()
+    out: list[tuple[str, str, str, int]] = []
+    cats = sorted(harmful)
+    attempts = 0
+    while len(out) < n and attempts < 50 * n:
+        attempts += 1
+        cat = rnd.choice(cats)
+        label = int(rnd.random() < harmful_share)
+        text = dress(_fill(rnd.choice((harmful if label else lookalikes)[cat]), rnd), rnd)
+        if rnd.random() < 0.25:
+            text = text.lower().rstrip(".?!")
+        if text in seen:
+            continue
+        seen.add(text)
+        side = "harmful" if label else "lookalike"
+        out.append((f"augment:{side}-{kind}:{cat}:{len(out)}", text, cat, label))
+    return out
 
 
 def policy_requests(
@@ -550,27 +589,163 @@ def policy_requests(
     """Up to ``n`` distinct ``(id, text, category, label)`` requests: ``harmful_share`` of them for
     content a category bans (label 1), the rest safe look-alikes on the same topics (label 0);
     ``wrapped_share`` of each side is wrapped in a manipulation preamble. The same for the same seed."""
-    rnd = random.Random(seed)
-    seen: set[str] = set()
-    out: list[tuple[str, str, str, int]] = []
-    cats = sorted(_HARMFUL)
-    attempts = 0
-    while len(out) < n and attempts < 50 * n:
-        attempts += 1
-        cat = rnd.choice(cats)
-        label = int(rnd.random() < harmful_share)
-        text = _fill(rnd.choice((_HARMFUL if label else _LOOKALIKES)[cat]), rnd)
+
+    def dress(text: str, rnd: random.Random) -> str:
         if rnd.random() < wrapped_share:
-            wrapper = rnd.choice(_WRAPPERS)
-            text = wrapper.format(r=text, r_lower=text[0].lower() + text[1:])
-        if rnd.random() < 0.25:
-            text = text.lower().rstrip(".?")
-        if text in seen:
-            continue
-        seen.add(text)
-        kind = "harmful" if label else "lookalike"
-        out.append((f"augment:{kind}-request:{cat}:{len(out)}", text, cat, label))
-    return out
+            return rnd.choice(_WRAPPERS).format(r=text, r_lower=text[0].lower() + text[1:])
+        return text
+
+    return _paired("request", n, seed, _HARMFUL, _LOOKALIKES, harmful_share, dress)
+
+
+# --- Political comments: threats and dehumanisation, with ordinary political speech ----------------
+#
+# The heads flagged plain politics: "Kick these crooks out of parliament at the next vote" scored
+# violence 0.61 (review), "Deport the corrupt officials? No, just prosecute them" criminal_activity
+# 0.94 (removed), while "Hang every traitor in parliament from the lamp posts" scored violence 0.05.
+# The permissive data has few comments about officials on either side, so the heads learned the
+# words (remove, kick out, deport, lock up) instead of the harm. These are comment-shaped rows about
+# officials and groups: calls for violence against them and dehumanising generalisations (the pack's
+# violence and hate), beside what the pack leaves up — voting out, recalls, impeachment,
+# prosecution, resignation, protest, insults of public figures, opinions on immigration policy,
+# figurative speech ("got murdered in the debate"). Look-alikes about deporting people were tried and
+# dropped: they taught that talk of deportation is safe, and ETHOS's implicit anti-immigrant hate
+# ("they will multiply", "kicked back across the border") fell below the bands.
+
+_OFFICIALS = (
+    "the senator",
+    "the mayor",
+    "the governor",
+    "the president",
+    "the prime minister",
+    "the health minister",
+    "that congressman",
+    "our MP",
+    "the chancellor",
+    "the judge",
+    "the sheriff",
+    "the councillor",
+    "Senator Miller",
+    "Mayor Alvarez",
+)
+_OFFICIAL_GROUPS = (
+    "these politicians",
+    "the whole cabinet",
+    "the MPs",
+    "Congress",
+    "the city council",
+    "the ministers",
+    "the party leaders",
+    "the election officials",
+    "the school board",
+    "the senators",
+)
+_SEATS = ("city hall", "the capitol", "parliament", "Washington", "the state house", "the town hall")
+_POLITICAL_HARMFUL: dict[str, tuple[str, ...]] = {
+    "violence": (
+        "{official} deserves a bullet",
+        "someone needs to shoot {official} before the next election",
+        "I hope {official} gets lynched by an angry crowd",
+        "String up {officials} and let them swing",
+        "Line {officials} up against a wall and shoot them",
+        "I'd stab {official} in a heartbeat if I saw them on the street",
+        "Bring rope tonight, {officials} are getting what they deserve",
+        "If {official} wins again we burn {place} to the ground",
+        "Storm {place} and drag {officials} out by their hair",
+        "Put {official} six feet under, nobody would miss them",
+        "{official} better watch out, I know where they park every morning",
+        "I'll be waiting outside the office of {official} with my rifle",
+        "Publicly execute {officials} for what they did",
+        "A car bomb under the car of {official} would solve everything",
+        "A few dead politicians in {place} would fix this country fast",
+        "Beat {official} bloody and make an example of them",
+        "Time to grab our guns and pay {officials} a visit",
+        "{officials} should be hunted down like dogs",
+        "Hang {officials} for treason",
+        "Traitors like {official} should hang",
+        "Torch {place} and let {officials} burn inside",
+    ),
+    "hate": (
+        "{group} are vermin and should be shipped out of this country",
+        "{group} are breeding to replace us, stop them by any means",
+        "{group} are parasites, they are not human like us",
+        "Every single one of those {group} is a criminal animal",
+        "{group} don't belong here and never will, they are filth",
+        "Ban {group} from voting, they are too stupid to be citizens",
+        "The {group} plague is spreading, cleanse our streets",
+        "{group} are invaders, treat them like the disease they are",
+        "No {group} in our neighbourhood, they ruin everything they touch",
+        "{group} don't deserve any rights",
+        "Wipe {group} off the map",
+        "Deport all {group}, every last subhuman one of them",
+        "{group} breed like rabbits, soon they will outnumber us",
+        "Kick every last one of the {group} back across the border",
+    ),
+}
+_POLITICAL_LOOKALIKES: dict[str, tuple[str, ...]] = {
+    "violence": (
+        "Vote {official} out, every single seat",
+        "Let's primary {official} next spring",
+        "Sign the petition to recall {official}",
+        "{official} should step down after this scandal",
+        "Investigate {official} and let the courts decide",
+        "Put {official} on trial for corruption",
+        "{officials} need term limits",
+        "Fire {officials} at the ballot box",
+        "Get {official} out of office, we deserve better",
+        "I want {officials} gone by the end of the year. Vote!",
+        "Prison for {officials} who took bribes, after a fair trial",
+        "{official} is a joke and a disgrace",
+        "{official} is a clown, the worst leader we've ever had",
+        "Protest at {place} this Saturday, bring signs",
+        "We will march on {place} peacefully until they listen",
+        "Boycott every company that funds {official}",
+        "{official} is going to get destroyed in the debate tonight",
+        "{official} got absolutely murdered in that interview lol",
+        "The policy of {official} is killing small businesses",
+        "Strip {officials} of their pensions",
+        "Kill the bill before it reaches {place}!",
+        "Send {official} back to private life where they belong",
+        "Clean house at {place}: new faces, new ideas",
+        "Throw {officials} out and start over with honest people",
+        "{officials} should be locked up if the audit proves fraud",
+        "Remove {official} from the committee, they have a conflict of interest",
+        "Traitor? {official} just disagrees with you",
+        "{official} betrayed the voters and should lose the seat",
+        "Light a fire under {officials} with calls and emails",
+    ),
+    "hate": (
+        "We should spend more on helping {group} who arrive here find work",
+        "Criticising a government is not the same as hating its people",
+        "I support lower immigration numbers and faster asylum decisions",
+        "Immigration policy should be decided by voters, not by courts",
+        "The border needs more judges so cases are decided faster",
+        "My {group} neighbours are the kindest people on our street",
+        "Stop blaming {group} for problems politicians created",
+        "Calling {group} vermin is how every genocide started, never again",
+        "{group} deserve the same rights as everyone else",
+        "Welcome to the neighbourhood! Glad to have more {group} on our street",
+        "I'm one of the {group} here and I love this city",
+    ),
+}
+
+
+def political_comments(n: int, seed: int, *, harmful_share: float = 0.5) -> list[tuple[str, str, str, int]]:
+    """Up to ``n`` distinct ``(id, text, category, label)`` comments about officials and groups:
+    ``harmful_share`` of them calls for violence or dehumanising hate (label 1), the rest ordinary
+    political speech on the same subjects (label 0), some with a comment's opener or ending. The
+    same for the same seed."""
+
+    def dress(text: str, rnd: random.Random) -> str:
+        return rnd.choice(_OPENERS) + text + rnd.choice(_ENDINGS)
+
+    return _paired(
+        "political-comment", n, seed, _POLITICAL_HARMFUL, _POLITICAL_LOOKALIKES, harmful_share, dress
+    )
+
+
+_OPENERS = ("", "", "", "Honestly? ", "Ngl. ", "Hot take: ", "Facts. ", "Say it louder: ")
+_ENDINGS = ("", "", "", "!", "!!", " #politics", " 💯", " and I mean it", ". Share this")
 
 
 def policy_request_labels(category: str, label: int) -> dict[str, int]:

@@ -66,6 +66,11 @@ categories they cover (hate); every other category is `unverified` for it.
   plainest forms, but long role-play set-ups and jailbreak-wrapped requests are still mostly missed
   (ToxicChat recall about 0.3). The generated requests come from a few hundred templates: they teach
   the forms they contain, not the open variety of real prompts.
+- Political speech: calls to remove officials by vote, recall or prosecution can still score as
+  violence or hate around 0.4-0.6 (limit reach or review, e.g. "Fire the whole city council, they
+  wasted our money"), and threats phrased without violent words are often missed ("I know where
+  the mayor lives. Time he got a visit he won't survive"). Opinions on immigration policy sit close
+  to implicit anti-immigrant hate in the embedding; the generated comments keep a few of each.
 """
 
 
@@ -82,7 +87,9 @@ def write_model_card(heads: HeadSet, artifact: Path) -> Path:
         f"- Data: {', '.join(card.get('datasets', []))} — {card.get('rows')} rows "
         "(permissively licensed dev splits, the policy pack's examples, and `augment`: generated ordinary "
         "requests as hard negatives, plus requests for content the pack bans with safe look-alikes on the "
-        "same topics, some wrapped in manipulation preambles); real rows split by a hash of the row id: "
+        "same topics, some wrapped in manipulation preambles, and comments calling for violence against "
+        "officials or dehumanising groups beside ordinary political speech on the same subjects); real "
+        "rows split by a hash of the row id: "
         "70 % train, 10 % calibration, 20 % holdout never trained on; the pack's examples and generated "
         "rows only ever train",
         "",

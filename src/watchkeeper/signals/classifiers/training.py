@@ -154,6 +154,9 @@ class TrainConfig:
     policy_requests: int = 1200
     #: the share of those that ask for banned content (the rest are look-alikes)
     policy_request_harmful_share: float = 0.5
+    #: generated comments about officials and groups, half calls for violence or dehumanising hate,
+    #: half ordinary political speech on the same subjects (:func:`.augment.political_comments`)
+    political_comments: int = 800
     #: nearest training rows each full head's neighbour features read (:mod:`.memory`); 0 turns off.
     #: 80 against 0, same rows (bank as below): openai_moderation holdout F1 0.721 -> 0.738, toxicchat
     #: 0.467 -> 0.520, harmbench recall 0.42 -> 0.53, toxigen 0.632 -> 0.698; 20 and 40 measured too
@@ -482,7 +485,7 @@ def train_heads(
     """Train lexical and full heads for every label with enough positives; deterministic for a seed."""
     cfg = config or TrainConfig()
     started = time.perf_counter()
-    if cfg.benign_requests or cfg.policy_requests or cfg.technical_requests:
+    if cfg.benign_requests or cfg.policy_requests or cfg.technical_requests or cfg.political_comments:
         from watchkeeper.signals.classifiers import augment
 
         rows = list(rows) + [
@@ -495,6 +498,7 @@ def train_heads(
             for rid, text, cat, label in augment.policy_requests(
                 cfg.policy_requests, cfg.seed, harmful_share=cfg.policy_request_harmful_share
             )
+            + augment.political_comments(cfg.political_comments, cfg.seed)
         ]
     all_rows = sorted(rows, key=lambda r: r.id)  # input order must not matter
     rows = [r for r in all_rows if r.lang in cfg.languages]
