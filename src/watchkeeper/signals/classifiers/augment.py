@@ -540,14 +540,19 @@ _WRAPPERS = (
 
 
 def _fill(template: str, rnd: random.Random) -> str:
+    # the first four slots are drawn for every template, the political ones only where used, so that
+    # adding them left the requests' draws (and rows) as they were
+    political = {
+        slot: rnd.choice(choices)
+        for slot, choices in (("official", _OFFICIALS), ("officials", _OFFICIAL_GROUPS), ("place", _SEATS))
+        if "{" + slot + "}" in template
+    }
     return template.format(
         person=rnd.choice(_PEOPLE),
         adults=rnd.choice(_ADULTS),
         group=rnd.choice(_GROUPS),
         bank=rnd.choice(_BANKS),
-        official=rnd.choice(_OFFICIALS),
-        officials=rnd.choice(_OFFICIAL_GROUPS),
-        place=rnd.choice(_SEATS),
+        **political,
     )
 
 
