@@ -31,25 +31,12 @@ EDGES = [
 
 
 def _sklearn(texts: list[str]) -> sp.csr_matrix:
+    """The two vectorizers the shipped heads were first trained on (``features.py`` before mmh3)."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    chars = HashingVectorizer(
-        analyzer="char_wb",
-        ngram_range=(2, 5),
-        n_features=N_LEXICAL // 2,
-        alternate_sign=False,
-        norm="l2",
-        lowercase=False,
-    )
-    words = HashingVectorizer(
-        analyzer="word",
-        ngram_range=(1, 2),
-        n_features=N_LEXICAL // 2,
-        alternate_sign=False,
-        norm="l2",
-        lowercase=False,
-        token_pattern=r"(?u)\b\w+\b",
-    )
+    common = {"n_features": N_LEXICAL // 2, "alternate_sign": False, "norm": "l2", "lowercase": False}
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), **common)
+    words = HashingVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", **common)
     return sp.hstack([chars.transform(texts), words.transform(texts)], format="csr")
 
 
