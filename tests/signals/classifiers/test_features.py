@@ -81,9 +81,10 @@ def test_rows_are_unit_length_per_analyser_and_blank_rows_stay_empty() -> None:
     assert x[2, half:].nnz == 0  # no word characters: no word n-grams
 
 
-def test_moderating_text_does_not_import_scikit_learn() -> None:
-    """The serving path hashes with mmh3: importing scikit-learn (and the scipy.stats it pulls in)
-    cost ~55 MB of resident memory per worker process."""
+def test_moderating_text_imports_neither_scikit_learn_nor_transformers() -> None:
+    """The serving path hashes with mmh3 and loads BERT with tokenizers + safetensors: importing
+    scikit-learn (and the scipy.stats it pulls in) held ~55 MB per worker process, transformers'
+    stack with its copy of the weights ~100 MB."""
     code = (
         "import sys\n"
         "from watchkeeper.engine import Engine\n"
@@ -92,7 +93,7 @@ def test_moderating_text_does_not_import_scikit_learn() -> None:
         "texts = ['you people are vermin, get out', 'lovely video', 'how do I kill a python process']\n"
         "decisions = engine.moderate_many([Item(id=str(i), text=t) for i, t in enumerate(texts)])\n"
         "assert any(s.detector == 'classifier' for d in decisions for s in d.signals)\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'transformers')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -35,9 +35,7 @@ def synthetic_rows(n: int = 1200, seed: int = 0) -> list[TrainRow]:
 def synthetic_only(**kw: Any) -> TrainConfig:
     """A config that trains on the given rows alone (no generated requests), for fixtures whose
     figures must not move when the generators change."""
-    return TrainConfig(
-        benign_requests=0, policy_requests=0, technical_requests=0, political_comments=0, **kw
-    )
+    return TrainConfig(benign_requests=0, policy_requests=0, technical_requests=0, political_comments=0, **kw)
 
 
 def test_split_is_fixed_and_proportioned() -> None:

