@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from watchkeeper.signals.classifiers.features import N_LEXICAL, char_ngrams, lexical_features, word_ngrams
+from watchkeeper.signals.classifiers.features import (
+    N_LEXICAL,
+    char_ngrams,
+    lexical_features,
+    lexical_scores,
+    word_ngrams,
+)
 
 #: texts that exercise the analysers' edges: empty and blank rows, one- to five-letter words (a word
 #: no longer than n gives itself once), unicode whitespace and word characters, emoji, repeated grams
@@ -79,6 +85,18 @@ def test_rows_are_unit_length_per_analyser_and_blank_rows_stay_empty() -> None:
         assert np.sqrt(part[0].multiply(part[0]).sum()) == pytest.approx(1.0)
     assert x[1].nnz == 0
     assert x[2, half:].nnz == 0  # no word characters: no word n-grams
+
+
+@pytest.mark.parametrize("heads", [1, 11])
+def test_scores_over_the_used_columns_equal_scipys_full_product_bit_for_bit(heads: int) -> None:
+    rnd = np.random.default_rng(7)
+    weights = rnd.normal(size=(N_LEXICAL, heads)).astype(np.float32)
+    for texts in (EDGES, _random_texts(64, 8), ["one comment only"], [""]):
+        x = lexical_features(texts)
+        got = lexical_scores(x, weights)
+        want = np.asarray(x @ weights)  # scipy: the whole matrix cast to float64, then the product
+        assert got.shape == (len(texts), heads) and got.dtype == np.float64
+        assert np.array_equal(got.view(np.int64), want.view(np.int64))
 
 
 def test_moderating_text_imports_neither_scikit_learn_nor_transformers() -> None:

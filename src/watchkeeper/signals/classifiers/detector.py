@@ -48,7 +48,7 @@ from watchkeeper.signals.classifiers.encoder import (
     shared_encoder,
     shared_multilingual_encoder,
 )
-from watchkeeper.signals.classifiers.features import lexical_features
+from watchkeeper.signals.classifiers.features import lexical_features, lexical_scores
 from watchkeeper.signals.classifiers.heads import DEFAULT_ARTIFACT, VIOLATING, HeadSet
 from watchkeeper.signals.classifiers.language import detect_language
 from watchkeeper.types import Evidence, Item, ItemKind, Signal
@@ -411,7 +411,7 @@ class ClassifierDetector(_EncoderTier):
         return stage
 
     def _stage1_batch(self, x: Any, texts: list[str]) -> list[_Stage1]:
-        z = np.asarray(x @ self._lex_w) + self._lex_bias
+        z = lexical_scores(x, self._lex_w) + self._lex_bias
         p = expit(self._lex_a * z + self._lex_b)
         overlaps = self.index.lexical_overlaps(x)
         out: list[_Stage1] = []

@@ -19,9 +19,18 @@ from typing import Any
 
 import mmh3
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
-__all__ = ["CHAR_NGRAMS", "N_LEXICAL", "WORD_NGRAMS", "char_ngrams", "lexical_features", "word_ngrams"]
+__all__ = [
+    "CHAR_NGRAMS",
+    "N_LEXICAL",
+    "WORD_NGRAMS",
+    "char_ngrams",
+    "lexical_features",
+    "lexical_scores",
+    "word_ngrams",
+]
 
 #: hashed feature space per analyser (char and word each get half)
 N_LEXICAL = 2**17
@@ -86,3 +95,15 @@ def lexical_features(normalised_texts: Sequence[str]) -> Any:
     chars = _hashed([char_ngrams(t) for t in texts])
     words = _hashed([word_ngrams(t) for t in texts])
     return sp.hstack([chars, words], format="csr")
+
+
+def lexical_scores(x: Any, weights: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    """``x @ weights`` (float64, ``(rows, heads)``) for hashed n-gram rows ``x`` and float32 head
+    weights ``(N_LEXICAL, heads)``, over the columns ``x`` uses only. scipy casts the whole float32
+    matrix to float64 on every product (5.8 MB for eleven heads: 0.75 ms for one comment, ten times
+    the product itself); gathering the used rows first gives the same sums in the same order, bit
+    for bit (tested), at the cost of the rows an item has."""
+    x = sp.csr_matrix(x)
+    cols = np.unique(x.indices)
+    used = sp.csr_matrix((x.data, np.searchsorted(cols, x.indices), x.indptr), shape=(x.shape[0], len(cols)))
+    return np.asarray(used @ weights[cols].astype(np.float64))

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import expit
 
+from watchkeeper.signals.classifiers.features import lexical_scores
 from watchkeeper.signals.classifiers.memory import NeighbourBank
 
 __all__ = ["DEFAULT_ARTIFACT", "VIOLATING", "Head", "HeadSet"]
@@ -48,7 +49,7 @@ class Head:
     knn: Vector | None = None
 
     def logits(self, x_lex: Any, emb: Vector | None, knn: Vector | None = None) -> Vector:
-        z = np.asarray(x_lex @ self.lex, dtype=np.float32).ravel() + self.bias
+        z = lexical_scores(x_lex, self.lex[:, None])[:, 0].astype(np.float32) + self.bias
         if self.emb is not None:
             if emb is None:
                 raise ValueError(f"head {self.name} needs embeddings")
