@@ -6,8 +6,8 @@ The features are those of two scikit-learn ``HashingVectorizer``s (``char_wb`` 2
 with ``mmh3`` — the same MurmurHash3 (x86, 32-bit, seed 0) of each n-gram's UTF-8 bytes — so a
 serving process never imports scikit-learn: its import (``sklearn.base`` pulls in ``scipy.stats``)
 cost ~55 MB of resident memory per worker process, for one hashing loop. The result is equal element
-for element to the vectorizers' (tested against them on the dev texts), so heads trained with either
-read the same matrix. Training still uses scikit-learn for its logistic regressions.
+for element to the vectorizers' (tested against them; checked once on 19,289 dev texts), so heads
+trained with either read the same matrix. Training still uses scikit-learn for its logistic regressions.
 """
 
 from __future__ import annotations
