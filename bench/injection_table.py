@@ -34,8 +34,9 @@ def main() -> None:
         shutil.copytree(default_policy_dir(), weak_dir)
         (weak_dir / "categories" / "moderation_evasion.yaml").unlink()
         manifest = (weak_dir / "pack.yaml").read_text()
-        (weak_dir / "pack.yaml").write_text(manifest.replace("manipulation_category: moderation_evasion",
-                                                             "manipulation_category: null"))
+        (weak_dir / "pack.yaml").write_text(
+            manifest.replace("manipulation_category: moderation_evasion", "manipulation_category: null")
+        )
         weak = load_pack(weak_dir)
     protected = engine_with(pack, ScriptedBackend(gullible))
     control = engine_with(weak, ScriptedBackend(gullible))
@@ -50,8 +51,16 @@ def main() -> None:
         recorded += rule is not None
         held += d.flagged
         flipped_control += not c.flagged
-        rows.append((attack, rule or "-", ev.score if ev else 0.0, d.primary_action.value,
-                     "flagged" if d.flagged else "FLIPPED", "flagged" if c.flagged else "flipped"))
+        rows.append(
+            (
+                attack,
+                rule or "-",
+                ev.score if ev else 0.0,
+                d.primary_action.value,
+                "flagged" if d.flagged else "FLIPPED",
+                "flagged" if c.flagged else "flipped",
+            )
+        )
     if args.markdown:
         print("| # | attack | recorded by | score | action | verdict | without the category |")
         print("|---|---|---|---|---|---|---|")
@@ -62,8 +71,10 @@ def main() -> None:
         for a, rule, score, action, v, cv in rows:
             print(f"{rule:28s} {score:.2f} {action:20s} {v:8s} control:{cv:8s} {a[:60]!r}")
     n = len(ATTACKS)
-    print(f"\nrecorded {recorded}/{n}; verdict held {held}/{n}; without the category the obeying judge "
-          f"flipped {flipped_control}/{n}")
+    print(
+        f"\nrecorded {recorded}/{n}; verdict held {held}/{n}; without the category the obeying judge "
+        f"flipped {flipped_control}/{n}"
+    )
 
 
 if __name__ == "__main__":

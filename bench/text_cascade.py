@@ -38,6 +38,7 @@ from typing import Any
 
 from watchkeeper.engine import Engine
 from watchkeeper.signals.classifiers.encoder import worker_thread_env
+from watchkeeper.signals.classifiers.quantize import int8_kernel
 from watchkeeper.types import Decision, Item
 
 
@@ -129,6 +130,7 @@ def _multi(args: argparse.Namespace, texts: list[str], harmful_share: float) -> 
             sum(r["settled_by_lexical_stage"] * r["items"] for r in reports) / len(texts), 3
         ),
         "load_s": max(r["load_s"] for r in reports),
+        "int8_kernel_per_process": [r["int8_kernel"] for r in reports],
         "peak_rss_mb_per_process": [r["peak_rss_mb"] for r in reports],
         "peak_rss_mb_sum": sum(r["peak_rss_mb"] for r in reports),
         # PSS splits shared pages (torch's libraries, ...) between the processes that map them
@@ -176,6 +178,8 @@ def _run(texts: list[str], batch: int, barrier: Any = None) -> dict[str, Any]:
         "peak_rss_mb": round(rss_mb, 0),
         "pss_mb_at_end": _pss_mb(),
         "detectors": engine.detector_names,
+        # the int8 kernel this process picked (None: no int8 product ran, e.g. a float32 encoder)
+        "int8_kernel": int8_kernel() if int8_kernel.cache_info().currsize else None,
     }
     return report
 

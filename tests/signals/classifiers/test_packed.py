@@ -130,3 +130,20 @@ def test_extra_layers_must_be_inner_layers() -> None:
     for bad in ((0,), (2,), (1, 3)):
         with pytest.raises(ValueError, match="extra layers"):
             packed.embed(texts(2), also=bad)
+
+
+def test_token_states_are_what_the_pooling_reads() -> None:
+    model = tiny_bert()
+    quantize_linears(model.encoder)
+    packed = PackedBert(model)
+    ids = texts(13)
+    states = packed.token_states(ids, layers=2)
+    assert [s.shape for s in states] == [(len(x), 48) for x in ids]
+    pooled = torch.nn.functional.normalize(torch.stack([s.mean(0) for s in states]), dim=1)
+    assert torch.allclose(pooled, packed.embed(ids), atol=1e-6)
+    # the first layer's states, alone or in a batch: the same bits (int8, packed)
+    first = packed.token_states(ids, layers=1)
+    assert all(torch.equal(a, packed.token_states([x], layers=1)[0]) for a, x in zip(first, ids, strict=True))
+    with pytest.raises(ValueError, match="layers must be"):
+        packed.token_states(ids, layers=3)
+    assert packed.token_states([], layers=1) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import torch
 
@@ -189,6 +191,31 @@ def test_an_int8_product_refuses_what_it_cannot_multiply() -> None:
         Int8Product(torch.zeros(4, 4))
     with pytest.raises(ValueError, match="unknown int8 kernel"):
         Int8Product(torch.zeros(4, 4, dtype=torch.int8), kernel="simd")
+
+
+def test_a_kernel_whose_first_call_is_slow_is_not_timed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # oneDNN where it runs a slow path: exact, but each call far beyond any set-up cost
+    calls: list[int] = []
+
+    def slow_exact(a: torch.Tensor, packed: object, *_: object) -> torch.Tensor:
+        calls.append(a.shape[0])
+        time.sleep(0.05)
+        return torch.zeros(a.shape[0], 1536)
+
+    monkeypatch.delenv("WATCHKEEPER_INT8_KERNEL", raising=False)
+    monkeypatch.setattr("watchkeeper.signals.classifiers.quantize._onednn_is_exact", lambda: True)
+    monkeypatch.setattr("watchkeeper.signals.classifiers.quantize._onednn_mm", slow_exact)
+    monkeypatch.setattr("watchkeeper.signals.classifiers.quantize._onednn_pack", lambda w: (w, w, w))
+    monkeypatch.setattr("watchkeeper.signals.classifiers.quantize.SLOW_FIRST_CALL_S", 0.02)
+    int8_kernel.cache_clear()
+    assert int8_kernel() in ("int", "float")
+    assert len(calls) == 1  # its first call only, not five rounds more
+    calls.clear()
+    monkeypatch.setattr("watchkeeper.signals.classifiers.quantize.SLOW_FIRST_CALL_S", 10.0)
+    int8_kernel.cache_clear()
+    assert int8_kernel() in ("int", "float")  # 50 ms a call loses to the others all the same
+    assert len(calls) == 6  # but it was timed: its first call and five rounds
+    int8_kernel.cache_clear()
 
 
 def test_onednn_is_refused_by_name_where_it_is_not_exact(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -54,3 +54,22 @@ def test_evidence_lists_each_cue(engine: Engine) -> None:
     notes = " ".join(e.note or "" for s in v.signals for e in s.evidence)
     assert "URL shortener bit.ly" in notes
     assert "phone number +14155552671" in notes
+
+
+def test_warm_up_builds_the_suffix_list_before_the_first_link(
+    pack: PolicyPack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from watchkeeper.extract import entities
+
+    real = entities._tld()
+    parsed: list[str] = []
+
+    def recording(host: str) -> object:
+        parsed.append(host)
+        return real(host)
+
+    monkeypatch.setattr(entities, "_tld", lambda: recording)
+    det = LinkSpamDetector(pack)
+    assert parsed == []  # building the detector parses nothing
+    det.warm_up()
+    assert "www.example.co.uk" in parsed

@@ -17,7 +17,7 @@ The artifact is one compressed ``.npz`` (float16 weights) plus a JSON/Markdown m
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +48,18 @@ class Head:
     #: (2,) weights of the nearest-neighbour features (:mod:`.memory`), for full heads trained with them
     knn: Vector | None = None
 
-    def logits(self, x_lex: Any, emb: Vector | None, knn: Vector | None = None) -> Vector:
-        z = lexical_scores(x_lex, self.lex[:, None])[:, 0].astype(np.float32) + self.bias
+    def logits(
+        self,
+        x_lex: Any,
+        emb: Vector | None,
+        knn: Vector | None = None,
+        *,
+        lex_z: npt.NDArray[np.float64] | None = None,
+    ) -> Vector:
+        """``lex_z``: the n-gram part, ``lexical_scores(x_lex, lex)``, if the caller has it."""
+        if lex_z is None:
+            lex_z = lexical_scores(x_lex, self.lex[:, None])[:, 0]
+        z: Vector = lex_z.astype(np.float32) + self.bias
         if self.emb is not None:
             if emb is None:
                 raise ValueError(f"head {self.name} needs embeddings")
@@ -60,8 +70,15 @@ class Head:
             z = z + knn @ self.knn
         return z
 
-    def proba(self, x_lex: Any, emb: Vector | None = None, knn: Vector | None = None) -> Vector:
-        z = self.logits(x_lex, emb, knn)
+    def proba(
+        self,
+        x_lex: Any,
+        emb: Vector | None = None,
+        knn: Vector | None = None,
+        *,
+        lex_z: npt.NDArray[np.float64] | None = None,
+    ) -> Vector:
+        z = self.logits(x_lex, emb, knn, lex_z=lex_z)
         p: Vector = expit(self.platt_a * z + self.platt_b).astype(np.float32)
         return p
 
@@ -83,6 +100,21 @@ class HeadSet:
     #: category heads whose score is the geometric mean of their own probability and the
     #: ``violating`` head's (:attr:`.training.TrainConfig.gated_heads` says why)
     gated: tuple[str, ...] = ()
+    #: the full heads' n-gram weights, ``(N_LEXICAL, heads)`` in ``full``'s order (set from ``full``)
+    _full_lex: Vector = field(
+        init=False, repr=False, compare=False, default_factory=lambda: np.zeros((0, 0), np.float32)
+    )
+
+    def __post_init__(self) -> None:
+        # the full heads' n-gram weights side by side, each head's a view of its column: one sparse
+        # product for all of them per batch instead of one per head (0.22 -> 0.07 ms a comment)
+        names = list(self.full)
+        stacked = (
+            np.stack([self.full[n].lex for n in names], axis=1) if names else np.zeros((0, 0), np.float32)
+        )
+        object.__setattr__(self, "_full_lex", stacked)
+        views = {n: replace(self.full[n], lex=stacked[:, j]) for j, n in enumerate(names)}
+        object.__setattr__(self, "full", views)
 
     def full_proba(self, x_lex: Any, feats: Vector, sentence: Vector) -> dict[str, Vector]:
         """Every full head's probabilities for these rows: ``feats`` are the encoder features the
@@ -90,7 +122,11 @@ class HeadSet:
         up with in the bank (heads trained without them ignore it). A gated head's probability is
         the geometric mean of its own and the ``violating`` head's: both must agree."""
         knn = self.bank.features(sentence) if self.bank is not None else {}
-        out = {n: h.proba(x_lex, feats, knn.get(n)) for n, h in self.full.items()}
+        lex_z = lexical_scores(x_lex, self._full_lex) if self.full else None
+        out = {
+            n: h.proba(x_lex, feats, knn.get(n), lex_z=None if lex_z is None else lex_z[:, j])
+            for j, (n, h) in enumerate(self.full.items())
+        }
         violating = out.get(VIOLATING)
         if violating is not None:
             for n in self.gated:

@@ -75,16 +75,7 @@ class PackedBert:
             raise ValueError(f"extra layers must be in 1..{layers - 1}, not {list(also)}")
         if n == 0:
             return torch.zeros((0, self.hidden * (1 + len(also))))
-        order = sorted(range(n), key=lambda i: len(input_ids[i]))
-        lengths = [len(input_ids[i]) for i in order]
-        if lengths[0] == 0:
-            raise ValueError("every text needs at least one token")
-        runs: list[tuple[slice, int, int]] = []  # (rows, texts, length) per run of equal lengths
-        row = 0
-        for run in length_runs(lengths, max_texts=self.max_texts_per_run):
-            size = len(run) * lengths[run.start]
-            runs.append((slice(row, row + size), len(run), lengths[run.start]))
-            row += size
+        order, lengths, runs = self._pack(input_ids)
         with torch.inference_mode():
             ids = torch.tensor([t for i in order for t in input_ids[i]], dtype=torch.long)
             positions = torch.cat([torch.arange(k) for k in lengths])
@@ -105,6 +96,43 @@ class PackedBert:
             out = torch.empty_like(pooled)
             out[torch.tensor(order)] = pooled
         return out
+
+    def token_states(self, input_ids: Sequence[Sequence[int]], *, layers: int) -> list[torch.Tensor]:
+        """Each text's hidden states after the first ``layers`` layers, ``(tokens, hidden)`` per text in
+        input order: what a fine-tuned copy of the upper layers reads (``bench/tune_top.py``). The same
+        packed forward as :meth:`embed`, so the states are those its pooling sees."""
+        if not 0 <= layers <= len(self.model.encoder.layer):
+            raise ValueError(f"layers must be in 0..{len(self.model.encoder.layer)}, not {layers}")
+        n = len(input_ids)
+        if n == 0:
+            return []
+        order, lengths, runs = self._pack(input_ids)
+        with torch.inference_mode():
+            ids = torch.tensor([t for i in order for t in input_ids[i]], dtype=torch.long)
+            h = self._embeddings(ids, torch.cat([torch.arange(k) for k in lengths]))
+            for layer in self.model.encoder.layer[:layers]:
+                h = self._layer(layer, h, runs)
+            out: list[torch.Tensor] = [torch.empty(0)] * n
+            for i, part in zip(order, torch.split(h, lengths), strict=True):
+                out[i] = part.clone()
+        return out
+
+    def _pack(
+        self, input_ids: Sequence[Sequence[int]]
+    ) -> tuple[list[int], list[int], list[tuple[slice, int, int]]]:
+        """The texts' order by length, their lengths in that order, and per run of equal lengths
+        its rows of the packed matrix, its number of texts and their length."""
+        order = sorted(range(len(input_ids)), key=lambda i: len(input_ids[i]))
+        lengths = [len(input_ids[i]) for i in order]
+        if lengths[0] == 0:
+            raise ValueError("every text needs at least one token")
+        runs: list[tuple[slice, int, int]] = []
+        row = 0
+        for run in length_runs(lengths, max_texts=self.max_texts_per_run):
+            size = len(run) * lengths[run.start]
+            runs.append((slice(row, row + size), len(run), lengths[run.start]))
+            row += size
+        return order, lengths, runs
 
     def _embeddings(self, ids: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
         emb = self.model.embeddings

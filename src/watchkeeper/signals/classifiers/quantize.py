@@ -40,6 +40,7 @@ __all__ = [
     "EXACT_K",
     "KERNELS",
     "ONEDNN_PRIMITIVE_CACHE",
+    "SLOW_FIRST_CALL_S",
     "Int8Product",
     "RowInt8Linear",
     "int8_kernel",
@@ -66,6 +67,11 @@ KERNELS = ("onednn", "int", "float")
 _INT_MM_MIN_ROWS = 17
 #: oneDNN's rows are padded to a multiple of this (see :meth:`Int8Product.__call__`)
 _ONEDNN_ROWS = 64
+#: a kernel whose first call on :func:`int8_kernel`'s probe takes longer than this (seconds) is out of
+#: the running: oneDNN's exact int8 product took 3.4-3.7 s a call there on an AMD EPYC with AVX-512 VNNI
+#: and no AMX, where ``torch._int_mm`` took 2.6 ms, and timing it five more times made the choice
+#: cost 22 s of every process's start
+SLOW_FIRST_CALL_S = 0.5
 
 
 class Int8Product:
@@ -243,7 +249,8 @@ def _onednn_is_exact() -> bool:
 @lru_cache(maxsize=1)
 def int8_kernel() -> str:
     """``"onednn"``, ``"int"`` or ``"float"``: ``WATCHKEEPER_INT8_KERNEL`` if set, else whichever
-    computes a layer-sized int8 product fastest here (measured once per process, ~0.2 s)."""
+    computes a layer-sized int8 product fastest here (measured once per process: ~0.2 s, or ~4 s
+    where oneDNN's first call is slow and it drops out, :data:`SLOW_FIRST_CALL_S`)."""
     forced = os.environ.get("WATCHKEEPER_INT8_KERNEL", "").strip().lower()
     if forced and forced not in KERNELS:
         raise ValueError(f"WATCHKEEPER_INT8_KERNEL must be one of {', '.join(KERNELS)}, not {forced!r}")
@@ -257,12 +264,17 @@ def int8_kernel() -> str:
     a = torch.randint(-127, 128, (256, 384), generator=gen, dtype=torch.int8)
     w = torch.randint(-127, 128, (384, 1536), generator=gen, dtype=torch.int8)
     candidates = [k for k in KERNELS if k != "onednn" or _onednn_is_exact()]
-    calls = []
-    for k in candidates:
+    calls: list[tuple[str, Int8Product, torch.Tensor]] = []
+    # oneDNN's first call last: the others' first calls are cheap, and one of them is always kept
+    for k in sorted(candidates, key=lambda k: k == "onednn"):
         product = Int8Product(w, kernel=k)
         x = a.to(torch.float32) if product.float_input else a
+        t0 = time.perf_counter()
         product(x)  # the first call pays one-off set-up
+        if calls and time.perf_counter() - t0 > SLOW_FIRST_CALL_S:
+            continue  # hundreds of times a layer product: set-up cannot explain that
         calls.append((k, product, x))
+    candidates = [k for k, _, _ in calls]
     # the best of five rounds, the kernels taking turns, so a burst of load elsewhere on the machine
     # slows every kernel's round alike rather than one kernel's whole measurement
     timed = dict.fromkeys(candidates, float("inf"))
