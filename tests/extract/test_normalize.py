@@ -29,6 +29,8 @@ EVASIONS = [
     ("a$$hole", "asshole"),
     ("$ex", "sex"),
     ("h4t3", "hate"),
+    ("You\u2019re a loser", "you're a loser"),  # the apostrophe phone keyboards type
+    ("\u201cfree\u201d \u2018gift\u2019", "\"free\" 'gift'"),  # curly quotes
 ]
 
 
@@ -102,6 +104,7 @@ def test_leet_words_are_not_numeric(token: str) -> None:
         ("ｆｒｅｅ gift", "free", "ｆｒｅｅ"),
         ("so freeeeee", "free", "freeeeee"),
         ("pаypаl login", "paypal", "pаypаl"),
+        ("so you\u2019re a loser", "you're", "you\u2019re"),
     ],
 )
 def test_offsets_point_at_what_the_user_wrote(raw: str, needle: str, expected_excerpt: str) -> None:

@@ -5,7 +5,9 @@ Steps, in order (each keeps :class:`~watchkeeper.extract.mapped.Mapped` offsets)
 1. strip invisible characters: zero-width, bidi controls, soft hyphens, variation selectors, and
    "Zalgo" stacks of combining marks;
 2. Unicode NFKC per character (full-width, mathematical, circled and ligature letters fold to ASCII),
-   then case folding, then diacritics dropped from Latin letters ("fréé" -> "free");
+   then case folding, then diacritics dropped from Latin letters ("fréé" -> "free"); typographic
+   apostrophes and quotes become ASCII ones ("you’re" -> "you're": phone keyboards type the curly
+   ones, and NFKC keeps them);
 3. confusable / homoglyph folding (Cyrillic "а", Greek "ο", small caps "ᴀ" -> Latin) — only inside
    tokens that mix scripts, or in text that is mostly Latin, so real Cyrillic or Greek text is untouched;
 4. spacing tricks: runs of three or more single letters ("f r e e", "f.r.e.e") are joined; a wider gap
@@ -219,10 +221,20 @@ def _strip_invisible(m: Mapped) -> Mapped:
     return m.keep(keep)
 
 
+#: typographic apostrophes, primes and quotation marks, as the ASCII ones patterns are written with
+#: (one character each, so offsets stay exact)
+_QUOTES: dict[str, str] = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u2032\u2035", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u2036", '"'),
+}
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch.isascii():
         return ch.lower()
+    if ch in _QUOTES:
+        return _QUOTES[ch]
     out = unicodedata.normalize("NFKC", ch).casefold()
     # drop diacritics from Latin letters only ("é" -> "e"); other scripts keep their marks
     decomposed = unicodedata.normalize("NFD", out)
