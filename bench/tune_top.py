@@ -34,7 +34,6 @@ from torch.nn import functional as F  # noqa: N812
 
 from watchkeeper.extract.normalize import normalize
 from watchkeeper.measure.splits import bucket_of
-from watchkeeper.signals.classifiers import augment
 from watchkeeper.signals.classifiers.encoder import shared_encoder
 from watchkeeper.signals.classifiers.packed import PackedBert
 from watchkeeper.signals.classifiers.training import (
@@ -42,6 +41,7 @@ from watchkeeper.signals.classifiers.training import (
     GENERATED,
     TrainConfig,
     TrainRow,
+    generated_rows,
     load_rows,
 )
 
@@ -75,19 +75,7 @@ class LoRALinear(nn.Module):
 
 
 def rows_and_labels(train: list[Path], eval_only: list[Path], cfg: TrainConfig) -> list[TrainRow]:
-    rows = load_rows(train, languages=["en"])
-    rows += [
-        TrainRow(rid, t, GENERATED, augment.benign_labels())
-        for rid, t in augment.benign_requests(cfg.benign_requests, cfg.seed)
-        + augment.technical_requests(cfg.technical_requests, cfg.seed)
-    ]
-    rows += [
-        TrainRow(rid, t, GENERATED, augment.policy_request_labels(c, lab))
-        for rid, t, c, lab in augment.policy_requests(
-            cfg.policy_requests, cfg.seed, harmful_share=cfg.policy_request_harmful_share
-        )
-        + augment.political_comments(cfg.political_comments, cfg.seed)
-    ]
+    rows = load_rows(train, languages=["en"]) + generated_rows(cfg)
     for path in eval_only:  # read here, never by load_rows: these rows are scored, never trained on
         for line in path.open(encoding="utf-8"):
             raw = json.loads(line)

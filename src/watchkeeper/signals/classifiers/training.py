@@ -52,7 +52,15 @@ from watchkeeper.signals.classifiers.features import lexical_features
 from watchkeeper.signals.classifiers.heads import VIOLATING, Head, HeadSet
 from watchkeeper.signals.classifiers.memory import NeighbourBank
 
-__all__ = ["NON_PERMISSIVE", "TrainConfig", "TrainRow", "bucket_of", "load_rows", "train_heads"]
+__all__ = [
+    "NON_PERMISSIVE",
+    "TrainConfig",
+    "TrainRow",
+    "bucket_of",
+    "generated_rows",
+    "load_rows",
+    "train_heads",
+]
 
 #: datasets whose licence does not allow shipping weights trained on them (evaluation only)
 NON_PERMISSIVE = frozenset({"toxicchat", "ethos", "olid", "smishing", "liar"})
@@ -472,6 +480,29 @@ def _cached_embeddings(
     return out
 
 
+def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
+    """The generated training rows ``cfg`` asks for (:mod:`.augment`; seeded): ordinary and technical
+    requests as negatives, requests for what the pack bans beside safe look-alikes, and political
+    comments."""
+    if not (cfg.benign_requests or cfg.policy_requests or cfg.technical_requests or cfg.political_comments):
+        return []
+    from watchkeeper.signals.classifiers import augment
+
+    rows = [
+        TrainRow(rid, text, GENERATED, augment.benign_labels())
+        for rid, text in augment.benign_requests(cfg.benign_requests, cfg.seed)
+        + augment.technical_requests(cfg.technical_requests, cfg.seed)
+    ]
+    rows += [
+        TrainRow(rid, text, GENERATED, augment.policy_request_labels(cat, label))
+        for rid, text, cat, label in augment.policy_requests(
+            cfg.policy_requests, cfg.seed, harmful_share=cfg.policy_request_harmful_share
+        )
+        + augment.political_comments(cfg.political_comments, cfg.seed)
+    ]
+    return rows
+
+
 def train_heads(
     rows: Sequence[TrainRow],
     encoder: TextEncoder,
@@ -485,21 +516,7 @@ def train_heads(
     """Train lexical and full heads for every label with enough positives; deterministic for a seed."""
     cfg = config or TrainConfig()
     started = time.perf_counter()
-    if cfg.benign_requests or cfg.policy_requests or cfg.technical_requests or cfg.political_comments:
-        from watchkeeper.signals.classifiers import augment
-
-        rows = list(rows) + [
-            TrainRow(rid, text, GENERATED, augment.benign_labels())
-            for rid, text in augment.benign_requests(cfg.benign_requests, cfg.seed)
-            + augment.technical_requests(cfg.technical_requests, cfg.seed)
-        ]
-        rows += [
-            TrainRow(rid, text, GENERATED, augment.policy_request_labels(cat, label))
-            for rid, text, cat, label in augment.policy_requests(
-                cfg.policy_requests, cfg.seed, harmful_share=cfg.policy_request_harmful_share
-            )
-            + augment.political_comments(cfg.political_comments, cfg.seed)
-        ]
+    rows = list(rows) + generated_rows(cfg)
     all_rows = sorted(rows, key=lambda r: r.id)  # input order must not matter
     rows = [r for r in all_rows if r.lang in cfg.languages]
     texts = [normalize(r.text).text for r in rows]
