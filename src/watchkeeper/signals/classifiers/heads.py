@@ -107,7 +107,7 @@ class HeadSet:
 
     def __post_init__(self) -> None:
         # the full heads' n-gram weights side by side, each head's a view of its column: one sparse
-        # product for all of them per batch instead of one per head (0.22 -> 0.07 ms a comment)
+        # product for all of them per batch instead of one per head (0.22 -> 0.03 ms an item, batches of 64)
         names = list(self.full)
         stacked = (
             np.stack([self.full[n].lex for n in names], axis=1) if names else np.zeros((0, 0), np.float32)
