@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,55 @@ def test_banks_are_validated(pack_copy: Path) -> None:
     assert "bank 'known-scam-creatives' names unknown category 'scams'" in report
     assert "bank name 'known-csam' is used twice" in report
     assert "rule 'spam-limit-reach-lower' names unknown bank 'nope'" in report
+
+
+VOCAB_CATEGORY = """\
+id: hate
+title: Hate
+severity: 3
+definition: Attacks on protected groups.
+in_scope: [dehumanising speech]
+bands:
+  - {name: remove, min_score: 0.9, actions: [remove]}
+signals:
+  patterns:
+    - {id: p1, regex: '\\b{{groups}} are vermin\\b', score: 0.9}
+    - {id: p2, regex: '\\b{{ grups }} are rats\\b', score: 0.9}
+"""
+
+
+def test_vocabularies_expand_into_patterns_longest_word_first(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "p", "pack.yaml", 'name: p\nversion: "1"\nvocabularies:\n  groups: [trans, Trans People]\n'
+    )
+    _write(tmp_path / "p", "categories/hate.yaml", VOCAB_CATEGORY.replace("{{ grups }}", "{{groups}}"))
+    pack = load_pack(tmp_path / "p")
+    regex = pack.category("hate").signals.patterns[0].regex
+    assert regex == r"\b(?:trans\s+people|trans) are vermin\b"
+    assert re.search(regex, "trans  people are vermin").group(0) == "trans  people are vermin"  # type: ignore[union-attr]
+    assert pack.manifest.vocabularies == {"groups": ("trans", "Trans People")}
+
+
+def test_an_unknown_vocabulary_is_an_error_at_its_pattern_line(tmp_path: Path) -> None:
+    _write(tmp_path / "p", "pack.yaml", 'name: p\nversion: "1"\nvocabularies:\n  groups: [a, b]\n')
+    _write(tmp_path / "p", "categories/hate.yaml", VOCAB_CATEGORY)
+    with pytest.raises(PolicyError) as info:
+        load_pack(tmp_path / "p")
+    assert [str(i) for i in info.value.issues] == [
+        "p/categories/hate.yaml:11: signals.patterns.1.regex: Value error, unknown vocabulary {{grups}}; "
+        "known vocabularies: groups (hint: define it under vocabularies: in pack.yaml, or fix the name "
+        "between {{ }})"
+    ]
+
+
+def test_bad_vocabularies_are_errors_in_pack_yaml(tmp_path: Path) -> None:
+    _write(tmp_path / "p", "pack.yaml", 'name: p\nversion: "1"\nvocabularies:\n  Groups: [a]\n  empty: []\n')
+    _write(tmp_path / "p", "categories/hate.yaml", VOCAB_CATEGORY)
+    with pytest.raises(PolicyError) as info:
+        load_pack(tmp_path / "p")
+    messages = [str(i) for i in info.value.issues]
+    # pack.yaml's own error only: the category is not also blamed for names it cannot check
+    assert messages == [
+        "p/pack.yaml:3: vocabularies: Value error, vocabulary name 'Groups' must be lower case letters, "
+        "digits and _"
+    ]

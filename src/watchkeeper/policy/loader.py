@@ -106,6 +106,8 @@ def _hint_for(err_type: str, loc: Path_, msg: str) -> str | None:
         return None  # pydantic already lists the allowed values
     if "bands must be listed" in msg:
         return "order bands like: remove 0.9, review 0.6, limit 0.4"
+    if "unknown vocabulary" in msg:
+        return "define it under vocabularies: in pack.yaml, or fix the name between {{ }}"
     if "regex" in msg:
         return "test the expression with python's re module; escape backslashes in YAML double quotes"
     return None
@@ -167,7 +169,9 @@ def load_pack(directory: str | Path) -> PolicyPack:
         doc = _Doc(path, _display(root, path))
         category: Category | None = None
         if not doc.issues:
-            category = _validate(doc, Category)
+            # patterns may name pack.yaml's vocabularies; unknown (None) when pack.yaml did not load
+            vocabularies = manifest.vocabularies if manifest is not None else None
+            category = _validate(doc, Category, {"vocabularies": vocabularies})
         issues.extend(doc.issues)
         if category is None:
             continue

@@ -38,6 +38,8 @@ __all__ = [
     "RuleCondition",
     "StatementsSpec",
     "TermSpec",
+    "expand_vocabularies",
+    "vocabulary_regex",
 ]
 
 Score = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -52,6 +54,46 @@ def _check_regex(value: str) -> str:
 
 
 Regex = Annotated[str, Field(min_length=1), AfterValidator(_check_regex)]
+VOCABULARY_NAME = r"^[a-z][a-z0-9_]{0,63}$"
+#: ``{{name}}`` in a pattern's or exception's regex: the pack's vocabulary of that name
+VOCABULARY_REF = re.compile(r"\{\{\s*([^{}\s]*)\s*\}\}")
+
+
+def vocabulary_regex(words: tuple[str, ...]) -> str:
+    """A non-capturing alternation matching any of ``words`` literally (case-folded; a space in a word
+    matches any run of whitespace), longest first so that "trans people" wins over "trans"."""
+    alts = sorted({w.casefold() for w in words}, key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in alts) + ")"
+
+
+def expand_vocabularies(regex: str, vocabularies: dict[str, tuple[str, ...]] | None) -> str:
+    """``regex`` with every ``{{name}}`` replaced by :func:`vocabulary_regex` of that vocabulary.
+
+    ``vocabularies=None`` means the pack's vocabularies are unknown (pack.yaml failed to load): each
+    reference becomes a placeholder so the rest of the expression is still checked, without a second
+    error about a name that may well exist."""
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if vocabularies is None:
+            return "(?:_)"
+        if name not in vocabularies:
+            known = ", ".join(sorted(vocabularies)) or "none (add a vocabularies: section to pack.yaml)"
+            raise ValueError(f"unknown vocabulary {{{{{name}}}}}; known vocabularies: {known}")
+        return vocabulary_regex(vocabularies[name])
+
+    return VOCABULARY_REF.sub(sub, regex)
+
+
+def _expand_in_context(value: object, info: ValidationInfo) -> object:
+    """Field validator body for a regex that may name vocabularies; the loader passes the pack's
+    vocabularies as validation context (``{"vocabularies": {...} | None}``)."""
+    if not isinstance(value, str) or not VOCABULARY_REF.search(value):
+        return value
+    ctx = info.context if isinstance(info.context, dict) else {}
+    return expand_vocabularies(value, ctx.get("vocabularies", {}))
+
+
 CATEGORY_ID = r"^[a-z][a-z0-9_]{1,63}$"
 
 
@@ -76,12 +118,15 @@ class TermSpec(_Model):
 
 
 class PatternSpec(_Model):
-    """A regular expression matched over normalised text (case-insensitive)."""
+    """A regular expression matched over normalised text (case-insensitive). ``{{name}}`` in it stands
+    for the pack's vocabulary of that name (``vocabularies:`` in pack.yaml), expanded at load."""
 
     id: str = Field(min_length=1)
     regex: Regex
     score: Score
     note: str | None = None
+
+    _vocabularies = field_validator("regex", mode="before")(_expand_in_context)
 
 
 class ExceptionSpec(_Model):
@@ -92,6 +137,8 @@ class ExceptionSpec(_Model):
     regex: Regex
     scope: Literal["match", "text"] = "match"
     note: str | None = None
+
+    _vocabularies = field_validator("regex", mode="before")(_expand_in_context)
 
 
 class CategorySignals(_Model):
@@ -404,6 +451,22 @@ class PackManifest(_Model):
     enforcement: EnforcementSpec = EnforcementSpec()
     statements: StatementsSpec = StatementsSpec()
     banks: tuple[BankSpec, ...] = ()
+    #: named word lists that category patterns and exceptions use as ``{{name}}``: one list of the
+    #: groups the hate policy protects, say, instead of a copy inside every pattern
+    vocabularies: dict[str, tuple[str, ...]] = {}
+
+    @field_validator("vocabularies")
+    @classmethod
+    def _vocabularies_valid(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for name, words in value.items():
+            if not re.fullmatch(VOCABULARY_NAME, name):
+                raise ValueError(f"vocabulary name {name!r} must be lower case letters, digits and _")
+            if not words:
+                raise ValueError(f"vocabulary {name!r} is empty")
+            blank = [w for w in words if not w.strip()]
+            if blank:
+                raise ValueError(f"vocabulary {name!r} has an empty word")
+        return {name: tuple(w.strip() for w in words) for name, words in value.items()}
 
 
 class PolicyPack(_Model):

@@ -61,6 +61,14 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you\u2019re a loser", "harassment"),
         ("And you're just another asshole.", "harassment"),
         ("you are a total douche bag", "harassment"),
+        # pack 2026.12.7: the hate patterns read one vocabulary of protected groups
+        ("Christians are all demonic", "hate"),
+        ("LGBTQ+ are mentally ill. Period.", "hate"),
+        ("Kill every white people mercylessly.", "hate"),
+        ("Let's just eradicate those black people.", "hate"),
+        ("we should slaughter the jews", "hate"),
+        ("It's not wrong to say muslims are animals", "hate"),
+        ("I'm just saying that trans people are mentally ill", "hate"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -114,6 +122,12 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "I\u2019m such an idiot, I left my phone at home again.",
         "you\u2019re not a jerk for saying no",
         "you\u2019re an absolute legend",
+        "I never said that black people are scum.",
+        "Threatening to kill all gay people will get you thrown in jail.",
+        "Christians are all welcome at the food bank",
+        "Saying that trans people are mentally ill is a lie and it hurts.",
+        "It is wrong to say that women are inferior.",
+        "The idea that muslims are animals is racist nonsense",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -217,3 +231,24 @@ def test_fields_other_than_text_are_read(rules_engine: Engine) -> None:
     v = d.verdict_for("sexual")
     assert v is not None and v.verdict.value == "violating"
     assert v.signals[0].evidence[0].field == "caption"
+
+
+def test_a_vocabulary_word_reaches_every_pattern_that_names_it(pack_copy: Path) -> None:
+    """Adding a group to pack.yaml's vocabulary extends each hate pattern that uses it, with no
+    pattern edited; removing it takes it out again."""
+    manifest = pack_copy / "pack.yaml"
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    texts = ("zorblaxians are vermin", "exterminate all the zorblaxians", "zorblaxians are inferior")
+
+    def flagged(pack_dir: Path) -> list[bool]:
+        p = load_pack(pack_dir)
+        engine = Engine(p, [RulesDetector(p)])
+        return [engine.moderate_text(t).flagged for t in texts]
+
+    assert flagged(pack_copy) == [False, False, False]
+    data["vocabularies"]["protected_groups"].append("zorblaxians")
+    manifest.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert flagged(pack_copy) == [True, True, True]
+    data["vocabularies"]["protected_groups"].remove("zorblaxians")
+    manifest.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert flagged(pack_copy) == [False, False, False]
