@@ -31,6 +31,13 @@ EVASIONS = [
     ("h4t3", "hate"),
     ("You\u2019re a loser", "you're a loser"),  # the apostrophe phone keyboards type
     ("\u201cfree\u201d \u2018gift\u2019", "\"free\" 'gift'"),  # curly quotes
+    # HTML-escaped text, as APIs and scrapers deliver it
+    ("you&#39;re a loser", "you're a loser"),
+    ("don&#39t go", "don't go"),  # a numeric reference without its ";"
+    ("you&#x27;re &quot;free&quot;", 'you\'re "free"'),
+    ("Tom &amp; Jerry &gt; all", "tom & jerry > all"),
+    ("caf&eacute;", "cafe"),
+    ("a&nbsp;b", "a b"),
 ]
 
 
@@ -57,6 +64,8 @@ LOOKALIKES = [
     "東京は大きい",
     "مرحبا بالعالم",
     "coffee, book, speed, too",  # real double letters untouched
+    "R&D at AT&T, &copyright",  # a named reference needs its ";"
+    "&#0; &unknownname; &madeup;",  # no character: left as written
 ]
 
 
@@ -105,6 +114,8 @@ def test_leet_words_are_not_numeric(token: str) -> None:
         ("so freeeeee", "free", "freeeeee"),
         ("pаypаl login", "paypal", "pаypаl"),
         ("so you\u2019re a loser", "you're", "you\u2019re"),
+        ("so you&#39;re a loser", "you're a loser", "you&#39;re a loser"),
+        ("ok &amp; then &lt;kill&gt; you", "kill", "kill"),
     ],
 )
 def test_offsets_point_at_what_the_user_wrote(raw: str, needle: str, expected_excerpt: str) -> None:
@@ -146,3 +157,12 @@ def test_normalisation_does_not_depend_on_the_hash_seed() -> None:
         for seed in range(6)
     }
     assert len(outs) == 1, outs
+
+
+def test_a_decoded_reference_maps_back_to_its_ampersand() -> None:
+    raw = "a &amp; b"
+    n = normalize(raw)
+    assert n.text == "a & b"
+    i = n.text.index("&")
+    assert n.origin[i] == raw.index("&")
+    assert n.excerpt(i + 2, i + 3) == "b"

@@ -2,6 +2,8 @@
 
 Steps, in order (each keeps :class:`~watchkeeper.extract.mapped.Mapped` offsets):
 
+0. HTML character references decoded ("you&#39;re" -> "you're", "&amp;" -> "&"): the YouTube Data
+   API's ``textDisplay``, Twitter's API and many scrapers deliver comments HTML-escaped;
 1. strip invisible characters: zero-width, bidi controls, soft hyphens, variation selectors, and
    "Zalgo" stacks of combining marks;
 2. Unicode NFKC per character (full-width, mathematical, circled and ligature letters fold to ASCII),
@@ -23,6 +25,7 @@ leet-tolerant patterns and applies the same guard to each match.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -203,6 +206,27 @@ class NormalizedText:
         return self.original[a:b]
 
 
+#: HTML character references as APIs and scrapers deliver text: numeric ones with or without the
+#: closing ";" ("don&#39t" is seen in scraped comments), named ones only with it, so "R&D",
+#: "AT&T" and "&copyright" stay as written
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)")
+
+
+def _entity_text(m: re.Match[str]) -> str:
+    ref = m.group(0)
+    decoded = html.unescape(ref if ref.endswith(";") else ref + ";")
+    # an unknown name, or a number that is no character, stays as written
+    return ref if decoded == ref or decoded.endswith(";") or "�" in decoded else decoded
+
+
+def _decode_entities(m: Mapped) -> Mapped:
+    """``&amp;`` -> ``&``, ``&#39;`` -> ``'``, ``&nbsp;`` -> no-break space (later NFKC'd to a space).
+    The decoded character takes the origin of the reference's ``&``."""
+    if "&" not in m.text:
+        return m
+    return m.sub(_ENTITY, _entity_text)
+
+
 def _strip_invisible(m: Mapped) -> Mapped:
     keep: list[bool] = []
     marks_run = 0
@@ -363,10 +387,10 @@ def _decode_leet(base: str) -> str:
 
 def normalize(text: str) -> NormalizedText:
     """Normalise ``text`` for matching; see the module docstring for the steps."""
-    m = Mapped.of(text)
-    if text.isascii():
-        # fast path: nothing invisible, nothing to fold beyond case, no homoglyphs; offsets stay 1:1
-        m = m.replace_same_length(text.lower())
+    m = _decode_entities(Mapped.of(text))
+    if m.text.isascii():
+        # fast path: nothing invisible, nothing to fold beyond case, no homoglyphs
+        m = m.replace_same_length(m.text.lower())
     else:
         m = _strip_invisible(m)
         m = _fold(m)

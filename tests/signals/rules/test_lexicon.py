@@ -61,6 +61,7 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you\u2019re a loser", "harassment"),
         ("And you're just another asshole.", "harassment"),
         ("you are a total douche bag", "harassment"),
+        ("you&#39;re a loser", "harassment"),  # HTML-escaped, as the YouTube Data API returns comments
         # pack 2026.12.7: the hate patterns read one vocabulary of protected groups
         ("Christians are all demonic", "hate"),
         ("LGBTQ+ are mentally ill. Period.", "hate"),
