@@ -87,6 +87,8 @@ def test_policy_show() -> None:
     r = runner.invoke(app, ["policy", "show"], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
     assert "sexual_minors" in r.output and "csam-suspend" in r.output
+    # the vocabularies table names the patterns that read each list
+    assert "protected_groups" in r.output and "hate/group-inferior" in r.output
     r = runner.invoke(app, ["policy", "show", "--category", "hate"], env={"COLUMNS": "200"})
     assert r.exit_code == 0
     assert "Out of scope" in r.output and "Counter-speech" in r.output

@@ -390,6 +390,11 @@ def policy_show(
             str(len(c.signals.patterns)),
         )
     out.print(table)
+    if pack.manifest.vocabularies:
+        vt = Table("vocabulary", "words", "used by")
+        for name, words in pack.manifest.vocabularies.items():
+            vt.add_row(name, str(len(words)), ", ".join(pack.vocabulary_users(name)) or "(unused)")
+        out.print(vt)
     if pack.manifest.rules:
         rt = Table("rule", "mode", "when", "actions")
         for r in pack.manifest.rules:

@@ -258,6 +258,16 @@ def test_vocabularies_expand_into_patterns_longest_word_first(tmp_path: Path) ->
     assert regex == r"\b(?:trans\s+people|trans) are vermin\b"
     assert re.search(regex, "trans  people are vermin").group(0) == "trans  people are vermin"  # type: ignore[union-attr]
     assert pack.manifest.vocabularies == {"groups": ("trans", "Trans People")}
+    assert pack.vocabulary_users("groups") == ("hate/p1", "hate/p2")
+
+
+def test_vocabulary_users_leaves_out_patterns_that_do_not_name_it(tmp_path: Path) -> None:
+    manifest = 'name: p\nversion: "1"\nvocabularies:\n  groups: [a, b]\n  spare: [c]\n'
+    _write(tmp_path / "p", "pack.yaml", manifest)
+    _write(tmp_path / "p", "categories/hate.yaml", VOCAB_CATEGORY.replace("{{ grups }}", "plain"))
+    pack = load_pack(tmp_path / "p")
+    assert pack.vocabulary_users("groups") == ("hate/p1",)
+    assert pack.vocabulary_users("spare") == ()
 
 
 def test_an_unknown_vocabulary_is_an_error_at_its_pattern_line(tmp_path: Path) -> None:

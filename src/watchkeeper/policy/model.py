@@ -493,6 +493,16 @@ class PolicyPack(_Model):
     def bank(self, name: str) -> BankSpec | None:
         return next((b for b in self.manifest.banks if b.name == name), None)
 
+    def vocabulary_users(self, name: str) -> tuple[str, ...]:
+        """``category/id`` of every pattern and exception whose expression names vocabulary ``name``
+        (found by its expansion, which the loader put in place of ``{{name}}``)."""
+        expansion = vocabulary_regex(self.manifest.vocabularies[name])
+        users: list[str] = []
+        for c in self.categories:
+            users += [f"{c.id}/{p.id}" for p in c.signals.patterns if expansion in p.regex]
+            users += [f"{c.id}/{e.id}" for e in c.signals.exceptions if expansion in e.regex]
+        return tuple(users)
+
     @cached_property
     def decision_rules(self) -> tuple[PackRule, ...]:
         """The pack's rules plus one rule per bank with actions (``bank-<name>``); built once per pack."""
