@@ -70,6 +70,9 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("we should slaughter the jews", "hate"),
         ("It's not wrong to say muslims are animals", "hate"),
         ("I'm just saying that trans people are mentally ill", "hate"),
+        # pack 2026.12.8
+        ("Women deserve to be abused, I guess.", "hate"),
+        ("Those Muslims should be burned at the stake.", "hate"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
