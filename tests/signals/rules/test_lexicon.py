@@ -73,6 +73,9 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         # pack 2026.12.8
         ("Women deserve to be abused, I guess.", "hate"),
         ("Those Muslims should be burned at the stake.", "hate"),
+        # pack 2026.12.9
+        ("Let's go beat these queers!", "hate"),
+        ("Somebody should just stab those disabled people.", "hate"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -132,6 +135,8 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "Saying that trans people are mentally ill is a lie and it hurts.",
         "It is wrong to say that women are inferior.",
         "The idea that muslims are animals is racist nonsense",
+        "Let's go beat the chinese team in the final",
+        "Why do so many films show men who beat women?",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
