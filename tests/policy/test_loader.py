@@ -293,3 +293,14 @@ def test_bad_vocabularies_are_errors_in_pack_yaml(tmp_path: Path) -> None:
         "p/pack.yaml:3: vocabularies: Value error, vocabulary name 'Groups' must be lower case letters, "
         "digits and _"
     ]
+
+
+def test_exceptions_name_vocabularies_too(tmp_path: Path) -> None:
+    category = VOCAB_CATEGORY.replace("{{ grups }}", "{{groups}}") + (
+        "  exceptions:\n    - {id: e1, regex: 'saying {{groups}} are', note: counter-speech}\n"
+    )
+    _write(tmp_path / "p", "pack.yaml", 'name: p\nversion: "1"\nvocabularies:\n  groups: [a b, c]\n')
+    _write(tmp_path / "p", "categories/hate.yaml", category)
+    pack = load_pack(tmp_path / "p")
+    assert pack.category("hate").signals.exceptions[0].regex == r"saying (?:a\s+b|c) are"
+    assert pack.vocabulary_users("groups") == ("hate/p1", "hate/p2", "hate/e1")
