@@ -499,6 +499,10 @@ _LOOKALIKES: dict[str, tuple[str, ...]] = {
         "How do I report a harasser on social media?",
         "Give me ideas for a fun roast at my best friend's birthday, nothing mean.",
         "How do I set boundaries with {person} without being rude?",
+        "Life is a bitch sometimes, but we keep going.",
+        "This exam was a bitch but I passed!",
+        "Mondays are a bitch, I need coffee.",
+        "Karma's a bitch: I laughed at the rain and then got soaked.",
     ),
     "scam_fraud": (
         "How do I recognise a phishing email pretending to be from {bank}?",
@@ -518,6 +522,12 @@ _LOOKALIKES: dict[str, tuple[str, ...]] = {
         "How do I check if {person} put spyware on my phone?",
         "How can I file my taxes correctly as a freelancer?",
         "What should I do if my credit card number was stolen?",
+        "How do I sneak a snack into class without getting caught?",
+        "How can I eat candy at the cinema without getting caught?",
+        "How do I stay up late gaming without my parents noticing?",
+        "How can I plan a surprise party for {person} without them finding out?",
+        "How do I take a nap at work without my boss noticing?",
+        "What's the best way to hide a birthday present from {person} until the day?",
     ),
     "extremism": (
         "Why do teenagers get drawn into extremist groups and how can parents help?",
