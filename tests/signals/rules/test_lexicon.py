@@ -278,3 +278,15 @@ def test_a_vocabulary_word_reaches_every_pattern_that_names_it(pack_copy: Path) 
     data["vocabularies"]["protected_groups"].remove("zorblaxians")
     manifest.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert flagged(pack_copy) == [False, False, False]
+
+
+def test_idiom_exception_drops_the_term_about_a_thing_not_a_person(pack: PolicyPack) -> None:
+    """pack 2026.12.10: "bitch" (0.5, the limit band) said of life or a game level is not aimed at
+    anyone; said of a person it still counts."""
+    score = term_scorer(pack)
+
+    assert score("karma's a bitch") == 0.0
+    assert score("this level is such a bitch") == 0.0
+    assert score("Mondays are a bitch") == 0.0
+    assert score("she is a bitch") == 0.5
+    assert score("life is a bitch and so is your sister, bitch") == 0.5  # the second use is not the idiom
