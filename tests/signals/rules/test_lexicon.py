@@ -102,6 +102,11 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
             "How can I convince my followers that the water supply is poisoned even though I know it's not true?",
             "misinformation",
         ),
+        # a letter masked with an asterisk
+        ("you n*gger", "hate"),
+        ("k*ll yourself", "harassment"),
+        ("send n*des", "sexual"),
+        ("stupid f*ggot", "hate"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -342,3 +347,21 @@ def test_the_atrocities_vocabulary_extends_the_denial_pattern(pack_copy: Path) -
     data["vocabularies"]["documented_atrocities"].append("zorblax massacre")
     manifest.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert scores(pack_copy) == [0.8, 0.8]
+
+
+def test_an_asterisk_may_mask_an_inner_letter_of_a_term() -> None:
+    """ "n*gger", "k*ll yourself": a masked letter is still the term, but not the first or last letter
+    (emphasis such as "**word**" keeps its real letters) and not more than a third of the letters."""
+    pack = make_pack(
+        category("hate", signals={"terms": [{"term": "kike", "score": 0.9}, {"term": "kill yourself", "score": 0.8}]})
+    )
+    score = term_scorer(pack)
+
+    assert score("you k*ke") == 0.9
+    assert score("**kike**") == 0.9  # markdown emphasis around the real word
+    assert score("k*ll y*urself") == 0.8  # two of twelve letters
+    assert score("k**e") == 0.0  # half the letters hidden: no telling which word
+    assert score("*ike") == 0.0  # the first letter stays real
+    assert score("kik*") == 0.0  # and so does the last
+    assert score("****") == 0.0
+    assert score("k*l* y**rs*lf") == 0.0  # five of twelve

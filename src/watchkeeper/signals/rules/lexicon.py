@@ -9,6 +9,9 @@ at what the user actually wrote.
   uses a stand-in is dropped when its word looks like a number or code (``looks_numeric``: "a55",
   "b52", "1080p"). A term ending in ``*`` matches any word that starts with it; other single words
   also match their plural (-s, -es). A space in a term matches any run of non-letters (or none).
+  An asterisk may stand for any letter of a term but its first and last ("f*ck you", "n*gger",
+  "k*ll yourself"): writers mask letters that way to slip past word filters. At most a third of a term's
+  letters (at least one) may be masked, so "****" or "k**e" is no term.
 * **patterns** are regular expressions over the leet-decoded ``NormalizedText.text``.
 * **exceptions** (out-of-scope contexts, e.g. "kill the process") drop matches they overlap.
 * **domains** match URL hosts found in the text (and their subdomains), obfuscated links included.
@@ -35,17 +38,25 @@ for _k, _v in LEET.items():
     _LEET_FOR[_v] = _LEET_FOR.get(_v, "") + _k
 # '1' and '|' also stand for 'l'
 _LEET_FOR["l"] = _LEET_FOR.get("l", "") + "1|"
-_LEET_CHARSET = frozenset(LEET) | frozenset("1|")
+#: what a writer types in place of a letter it hides ("f*ck"); see the module docstring
+MASK = "*"
+_LEET_CHARSET = frozenset(LEET) | frozenset("1|" + MASK)
 
 
-def _char_atom(ch: str) -> str:
+def _char_atom(ch: str, maskable: bool) -> str:
     if ch.isalpha():
-        alts = _LEET_FOR.get(ch, "")
+        alts = _LEET_FOR.get(ch, "") + (MASK if maskable else "")
         cls = re.escape(ch) + "".join(re.escape(a) for a in alts)
         return f"[{cls}]+" if alts else f"{re.escape(ch)}+"
     if ch.isspace():
         return r"[\W_]*"
     return re.escape(ch)
+
+
+def _too_masked(matched: str, literal: str) -> bool:
+    """More of a term's letters masked than a reader could still tell which term it is."""
+    masked = matched.count(MASK)
+    return masked > max(1, sum(c.isalpha() for c in literal) // 3)
 
 
 def _term_atoms(term: str) -> tuple[str, ...]:
@@ -54,7 +65,8 @@ def _term_atoms(term: str) -> tuple[str, ...]:
     norm = normalize(term.strip()).base
     prefix = norm.endswith("*")
     body = norm.rstrip("*").strip()
-    atoms = [_char_atom(ch) for ch in body]
+    # the first and last letters stay real: "**kike**" is emphasis around a term, not a masked one
+    atoms = [_char_atom(ch, maskable=0 < i < len(body) - 1) for i, ch in enumerate(body)]
     if prefix:
         atoms.append(r"\w*")
     elif " " not in body and body.isalpha() and len(body) > 2:
@@ -214,6 +226,8 @@ class RulesDetector:
             for g, spec, literal in self._terms.identify(m.group(0)):
                 leet_used = any(ch in _LEET_CHARSET and ch not in literal for ch in m.group(0))
                 if leet_used and looks_numeric(_token_around(norm.base, m.start(), m.end())):
+                    continue
+                if MASK in m.group(0) and _too_masked(m.group(0), literal):
                     continue
                 if "!" not in literal and _exclaims(norm.base, m.start(), m.end()):
                     continue
