@@ -35,7 +35,9 @@ def synthetic_rows(n: int = 1200, seed: int = 0) -> list[TrainRow]:
 def synthetic_only(**kw: Any) -> TrainConfig:
     """A config that trains on the given rows alone (no generated requests), for fixtures whose
     figures must not move when the generators change."""
-    return TrainConfig(benign_requests=0, policy_requests=0, technical_requests=0, political_comments=0, **kw)
+    return TrainConfig(
+        benign_requests=0, policy_requests=0, technical_requests=0, political_comments=0, self_harm_posts=0, **kw
+    )
 
 
 def test_split_is_fixed_and_proportioned() -> None:
@@ -321,6 +323,28 @@ def test_generated_political_comments_pair_threats_with_ordinary_politics() -> N
         assert official in side(0) and official in side(1)
     assert "vote" in side(0) and "vote" not in side(1)
     assert "shoot" in side(1) and "shoot" not in side(0)
+    assert not any("{" in t for _, t, _, _ in a)
+
+
+def test_generated_self_harm_posts_pair_intent_with_recovery_on_the_same_subjects() -> None:
+    """In the pack's scope: intent, methods, hiding injuries, glorification; out of it: recovery,
+    support, awareness, fiction. Both sides speak of cutting, pills, starving and bridges, so the
+    subject cannot decide the label."""
+    from watchkeeper.signals.classifiers.augment import self_harm_posts
+
+    a = self_harm_posts(240, 5)
+    assert a == self_harm_posts(240, 5) and a != self_harm_posts(240, 6)
+    assert len({t for _, t, _, _ in a}) == len(a) == 240
+    labels = [label for _, _, _, label in a]
+    assert 0.4 < sum(labels) / len(labels) < 0.6
+    assert {c for _, _, c, _ in a} == {"self_harm"}
+
+    def side(label: int) -> str:
+        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
+
+    for subject in ("cut", "starv", "bridge", "meal"):
+        assert subject in side(0) and subject in side(1), subject
+    assert "recovery" in side(0) and "goodbye" in side(1) and "goodbye" not in side(0)
     assert not any("{" in t for _, t, _, _ in a)
 
 

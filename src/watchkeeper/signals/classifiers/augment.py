@@ -10,7 +10,9 @@
   sometimes wrapped in a manipulation preamble;
 * :func:`political_comments` — comments calling for violence against officials or dehumanising
   groups, beside ordinary political speech on the same subjects (voting out, recalls, prosecution,
-  protest, immigration policy).
+  protest, immigration policy);
+* :func:`self_harm_posts` — posts stating intent, methods, hiding injuries or glorifying self-harm,
+  beside recovery stories, support, awareness and fiction on the same subjects.
 
 Ordinary requests:
 
@@ -35,6 +37,7 @@ __all__ = [
     "policy_request_labels",
     "policy_requests",
     "political_comments",
+    "self_harm_posts",
     "technical_requests",
 ]
 
@@ -766,3 +769,71 @@ _ENDINGS = ("", "", "", "!", "!!", " #politics", " 💯", " and I mean it", ". S
 def policy_request_labels(category: str, label: int) -> dict[str, int]:
     """A banned request violates its category (and so "violating"); a look-alike violates nothing."""
     return {VIOLATING: 1, category: 1} if label else benign_labels()
+
+
+# --- Posts about suicide and self-harm: in scope beside recovery, support and fiction -------------
+#
+# The self_harm head scored posts *about* the subject as the harm itself: on openai_moderation's
+# holdout a reader's letter about the writer's own recovery scored 0.80 and a fiction scene of a
+# teenager talking to her therapist 0.72, both sent to review as violating. (None of the rows below
+# copies those texts: they are written to the pack's scope lines, not to the rows.) The pack puts
+# recovery stories, support-seeking, awareness and fiction out of scope, and first-person intent,
+# methods, hiding injuries and glorification in scope; the permissive data has few posts of either
+# kind (its self-harm rows are mostly requests). These are first-person and third-person posts of
+# both kinds on the same subjects (cutting, pills, starving, a bridge, a note), so the subject alone
+# cannot decide the label.
+
+_SELF_HARM_IN_SCOPE: dict[str, tuple[str, ...]] = {
+    "self_harm": (
+        "I don't see the point anymore, I'm going to end it tonight",
+        "I've been cutting again every night and honestly it's the only thing that helps",
+        "Nobody would even notice if I was gone. I already picked the bridge",
+        "Day 4 of eating nothing but water, I can finally see my hip bones. Keep going girls",
+        "I keep a razor in my pencil case so I can do it in the school bathroom",
+        "Long sleeves and say the cat scratched you, nobody ever asks twice about the cuts",
+        "I wrote my goodbye letters today. I'm done being a burden to {person}",
+        "If you really want to disappear, skipping meals is the easiest way, trust me",
+        "Cutting is beautiful, it's how I turn the pain into something I can see",
+        "I'm saving up my pills, a few more weeks and I'll have enough to not wake up",
+        "Tonight's the night. I said goodbye to {person} and they didn't even notice",
+        "Purging after every meal again and I'm not going to stop until I'm thin enough",
+        "Deeper cuts this time, it felt good to finally feel something",
+        "Who else wants to starve together? No food until Friday, post your weight every morning",
+    ),
+}
+_SELF_HARM_OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
+    "self_harm": (
+        "I never thought I'd share this publicly, but three years after my overdose I finished my nursing "
+        "degree. If you're where I was, please hold on",
+        "In chapter two Maya admits to her school counsellor that she has thought about dying, and the "
+        "counsellor helps her tell her parents",
+        "Two years clean from self-harm today. If you're struggling, please talk to someone, it gets better",
+        "My brother attempted suicide last year. We learned to talk openly and he is doing much better now",
+        "I used to starve myself in high school. Recovery was slow, but I eat three meals a day now",
+        "Our school held an assembly about the warning signs of suicide and how to help a friend",
+        "In the novel the main character struggles with depression, and the book shows how she finds help",
+        "If you are having thoughts of suicide, you are not alone. Call or text a crisis line any time",
+        "My therapist taught me to hold ice cubes when the urge to cut comes, it has kept me safe for months",
+        "Researchers found that self-harm among teenagers rose during the pandemic",
+        "I was worried about {person} after they posted something dark, so I called and we talked for hours",
+        "Eating disorder recovery update: I finished a whole meal without counting calories",
+        "The scars on my arms are old now. I don't hide them anymore, they remind me how far I've come",
+        "I stood on that bridge ten years ago. A stranger stopped and talked to me, and I'm still here",
+    ),
+}
+_POST_OPENERS = ("", "", "", "TW: ", "Honestly, ", "Update: ", "idk. ", "Not sure where else to post this. ")
+_POST_ENDINGS = ("", "", "", ".", "...", " 💙", " #mentalhealth", " #recovery", " thank you for reading")
+
+
+def self_harm_posts(n: int, seed: int, *, harmful_share: float = 0.5) -> list[tuple[str, str, str, int]]:
+    """Up to ``n`` distinct ``(id, text, category, label)`` posts about suicide, self-harm and eating
+    disorders: ``harmful_share`` of them in the pack's self_harm scope (intent, methods, hiding,
+    glorification: label 1), the rest out of it (recovery, support, awareness, fiction: label 0), some
+    with a post's opener or ending. The same for the same seed."""
+
+    def dress(text: str, rnd: random.Random) -> str:
+        return rnd.choice(_POST_OPENERS) + text + rnd.choice(_POST_ENDINGS)
+
+    return _paired(
+        "self-harm-post", n, seed, _SELF_HARM_IN_SCOPE, _SELF_HARM_OUT_OF_SCOPE, harmful_share, dress
+    )

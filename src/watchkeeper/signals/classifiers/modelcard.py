@@ -37,8 +37,13 @@ categories they cover (hate); every other category is `unverified` for it.
   64 and 33) plus generated requests; measured on 14 and 19 unseen positives, so their figures are
   rough. OpenAI's self-harm includes eating disorders, and the self_harm head can score diet and
   body-shape requests ("a vegan meal plan with 150 g of protein a day") around 0.5, which the pack's
-  support band labels and sends to review. sexual_minors reaches its removal band only with explicit
-  minors in sexual content; below that its band routes to review.
+  support band labels and sends to review. Posts *about* self-harm scored as the harm itself (a
+  fiction scene of a teenager with her therapist 0.72, a post worrying about calories 0.92, both sent
+  to review) until generated posts of both kinds were added (2026.12.04.2: 0.21 and 0.45). A
+  recovery story that says "take my own life" still goes to review through the rules tier's term
+  (0.8), whatever the head says. sexual_minors
+  reaches its removal band only with explicit minors in sexual content; below that its band routes
+  to review.
 - The violence head learned mostly from HateCheck's threats against protected groups (templates:
   "I am going to shoot the next [group] I see") and OpenAI's 64 violence rows, so its unseen-rows
   figure is flattered by the templates. It catches first-person threats to a person better than the
@@ -94,7 +99,9 @@ def write_model_card(heads: HeadSet, artifact: Path) -> Path:
         "(permissively licensed dev splits, the policy pack's examples, and `augment`: generated ordinary "
         "requests as hard negatives, plus requests for content the pack bans with safe look-alikes on the "
         "same topics, some wrapped in manipulation preambles, and comments calling for violence against "
-        "officials or dehumanising groups beside ordinary political speech on the same subjects); real "
+        "officials or dehumanising groups beside ordinary political speech on the same subjects, and "
+        "posts about self-harm in the pack's scope (intent, methods, glorification) beside recovery, "
+        "support, awareness and fiction); real "
         "rows split by a hash of the row id: "
         "70 % train, 10 % calibration, 20 % holdout never trained on; the pack's examples and generated "
         "rows only ever train",

@@ -165,6 +165,9 @@ class TrainConfig:
     #: generated comments about officials and groups, half calls for violence or dehumanising hate,
     #: half ordinary political speech on the same subjects (:func:`.augment.political_comments`)
     political_comments: int = 800
+    #: generated posts about suicide and self-harm, half in the pack's scope (intent, methods,
+    #: glorification), half recovery, support, awareness and fiction (:func:`.augment.self_harm_posts`)
+    self_harm_posts: int = 240
     #: nearest training rows each full head's neighbour features read (:mod:`.memory`); 0 turns off.
     #: 80 against 0, same rows (bank as below): openai_moderation holdout F1 0.721 -> 0.738, toxicchat
     #: 0.467 -> 0.520, harmbench recall 0.42 -> 0.53, toxigen 0.632 -> 0.698; 20 and 40 measured too
@@ -482,9 +485,15 @@ def _cached_embeddings(
 
 def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
     """The generated training rows ``cfg`` asks for (:mod:`.augment`; seeded): ordinary and technical
-    requests as negatives, requests for what the pack bans beside safe look-alikes, and political
-    comments."""
-    if not (cfg.benign_requests or cfg.policy_requests or cfg.technical_requests or cfg.political_comments):
+    requests as negatives, requests for what the pack bans beside safe look-alikes, political comments,
+    and posts about self-harm in and out of the pack's scope."""
+    if not (
+        cfg.benign_requests
+        or cfg.policy_requests
+        or cfg.technical_requests
+        or cfg.political_comments
+        or cfg.self_harm_posts
+    ):
         return []
     from watchkeeper.signals.classifiers import augment
 
@@ -499,6 +508,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
             cfg.policy_requests, cfg.seed, harmful_share=cfg.policy_request_harmful_share
         )
         + augment.political_comments(cfg.political_comments, cfg.seed)
+        + augment.self_harm_posts(cfg.self_harm_posts, cfg.seed)
     ]
     return rows
 
