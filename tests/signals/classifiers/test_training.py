@@ -36,7 +36,13 @@ def synthetic_only(**kw: Any) -> TrainConfig:
     """A config that trains on the given rows alone (no generated requests), for fixtures whose
     figures must not move when the generators change."""
     return TrainConfig(
-        benign_requests=0, policy_requests=0, technical_requests=0, political_comments=0, self_harm_posts=0, **kw
+        benign_requests=0,
+        policy_requests=0,
+        technical_requests=0,
+        political_comments=0,
+        self_harm_posts=0,
+        sexual_requests=0,
+        **kw,
     )
 
 
@@ -345,6 +351,29 @@ def test_generated_self_harm_posts_pair_intent_with_recovery_on_the_same_subject
     for subject in ("cut", "starv", "bridge", "meal"):
         assert subject in side(0) and subject in side(1), subject
     assert "recovery" in side(0) and "goodbye" in side(1) and "goodbye" not in side(0)
+    assert not any("{" in t for _, t, _, _ in a)
+
+
+def test_generated_sexual_requests_pair_sexual_asks_with_the_same_personas_kept_clean() -> None:
+    """Requests for sexual role-play and stories beside role-play and stories with the same personas and
+    pairings that stay out of the sexual scope, so neither the persona nor the word "romance" can decide
+    the label."""
+    from watchkeeper.signals.classifiers.augment import sexual_requests
+
+    a = sexual_requests(300, 5)
+    assert a == sexual_requests(300, 5) and a != sexual_requests(300, 6)
+    assert len({t for _, t, _, _ in a}) == len(a) == 300
+    labels = [label for _, _, _, label in a]
+    assert 0.4 < sum(labels) / len(labels) < 0.6
+    assert {c for _, _, c, _ in a} == {"sexual"}
+
+    def side(label: int) -> str:
+        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
+
+    for shared in ("roleplay as my", "nurse", "maid", "summoned", "pretend ur my girlfriend", "bedtime story"):
+        assert shared in side(0) and shared in side(1), shared
+    assert "spicy" in side(1) and "spicy" not in side(0)
+    assert "dirty" in side(1) and "dirty" not in side(0)
     assert not any("{" in t for _, t, _, _ in a)
 
 

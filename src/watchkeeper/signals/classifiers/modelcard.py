@@ -74,9 +74,12 @@ categories they cover (hate); every other category is `unverified` for it.
   not vote scored 0.03).
 - Chatbot-style prompts (role-play set-ups, requests for sexual fiction, jailbreaks) are far from the
   public training data; generated requests for banned content (with safe look-alikes) cover the
-  plainest forms, but long role-play set-ups and jailbreak-wrapped requests are still mostly missed
-  (ToxicChat recall about 0.3). The generated requests come from a few hundred templates: they teach
-  the forms they contain, not the open variety of real prompts.
+  plainest forms, and generated sexual role-play requests ("write a spicy story about ...",
+  "roleplay as my naughty nurse") the euphemistic ones, but long role-play set-ups and
+  jailbreak-wrapped requests are still mostly missed (ToxicChat recall about 0.45). The generated
+  requests come from a few hundred templates: they teach the forms they contain, not the open variety
+  of real prompts, and story requests near them can score as sexual: "tell me a childrens story
+  about monkey mojo and the magic fart" went from 0.31 to 0.76 (age restriction) with those rows.
 - Political speech: calls to remove officials by vote, recall or prosecution can still score as
   violence or hate around 0.4-0.6 (limit reach or review, e.g. "Fire the whole city council, they
   wasted our money"), and threats phrased without violent words are often missed ("I know where
@@ -101,7 +104,8 @@ def write_model_card(heads: HeadSet, artifact: Path) -> Path:
         "same topics, some wrapped in manipulation preambles, and comments calling for violence against "
         "officials or dehumanising groups beside ordinary political speech on the same subjects, and "
         "posts about self-harm in the pack's scope (intent, methods, glorification) beside recovery, "
-        "support, awareness and fiction); real "
+        "support, awareness and fiction, and chat-style requests for sexual role-play and stories and "
+        "porn-spam comments beside role-play, stories and self-promotion that are not sexual); real "
         "rows split by a hash of the row id: "
         "70 % train, 10 % calibration, 20 % holdout never trained on; the pack's examples and generated "
         "rows only ever train",

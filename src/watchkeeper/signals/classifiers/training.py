@@ -168,6 +168,9 @@ class TrainConfig:
     #: generated posts about suicide and self-harm, half in the pack's scope (intent, methods,
     #: glorification), half recovery, support, awareness and fiction (:func:`.augment.self_harm_posts`)
     self_harm_posts: int = 240
+    #: generated chat-style requests for sexual role-play and stories and porn-spam comments, half of
+    #: them role-play, stories and self-promotion that are not sexual (:func:`.augment.sexual_requests`)
+    sexual_requests: int = 300
     #: nearest training rows each full head's neighbour features read (:mod:`.memory`); 0 turns off.
     #: 80 against 0, same rows (bank as below): openai_moderation holdout F1 0.721 -> 0.738, toxicchat
     #: 0.467 -> 0.520, harmbench recall 0.42 -> 0.53, toxigen 0.632 -> 0.698; 20 and 40 measured too
@@ -486,13 +489,15 @@ def _cached_embeddings(
 def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
     """The generated training rows ``cfg`` asks for (:mod:`.augment`; seeded): ordinary and technical
     requests as negatives, requests for what the pack bans beside safe look-alikes, political comments,
-    and posts about self-harm in and out of the pack's scope."""
+    posts about self-harm in and out of the pack's scope, and requests for sexual role-play and
+    porn-spam comments beside what is not sexual on the same subjects."""
     if not (
         cfg.benign_requests
         or cfg.policy_requests
         or cfg.technical_requests
         or cfg.political_comments
         or cfg.self_harm_posts
+        or cfg.sexual_requests
     ):
         return []
     from watchkeeper.signals.classifiers import augment
@@ -509,6 +514,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         )
         + augment.political_comments(cfg.political_comments, cfg.seed)
         + augment.self_harm_posts(cfg.self_harm_posts, cfg.seed)
+        + augment.sexual_requests(cfg.sexual_requests, cfg.seed)
     ]
     return rows
 
