@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +36,8 @@ def synthetic_rows(n: int = 1200, seed: int = 0) -> list[TrainRow]:
 def synthetic_only(**kw: Any) -> TrainConfig:
     """A config that trains on the given rows alone (no generated requests), for fixtures whose
     figures must not move when the generators change."""
-    return TrainConfig(
-        benign_requests=0,
-        policy_requests=0,
-        technical_requests=0,
-        political_comments=0,
-        self_harm_posts=0,
-        sexual_requests=0,
-        **kw,
-    )
+    generators = ("benign_requests", "policy_requests", "technical_requests", "political_comments")
+    return TrainConfig(**dict.fromkeys((*generators, "self_harm_posts", "sexual_requests"), 0), **kw)
 
 
 def test_split_is_fixed_and_proportioned() -> None:
@@ -332,18 +326,27 @@ def test_generated_political_comments_pair_threats_with_ordinary_politics() -> N
     assert not any("{" in t for _, t, _, _ in a)
 
 
+def _balanced_pairs(
+    generate: Callable[[int, int], list[tuple[str, str, str, int]]], n: int, category: str
+) -> list[tuple[str, str, str, int]]:
+    """``n`` distinct rows of one category from a paired generator, the same for the same seed and
+    other for another, about half of them harmful."""
+    a = generate(n, 5)
+    assert a == generate(n, 5) and a != generate(n, 6)
+    assert len({t for _, t, _, _ in a}) == len(a) == n
+    labels = [label for _, _, _, label in a]
+    assert 0.4 < sum(labels) / len(labels) < 0.6
+    assert {c for _, _, c, _ in a} == {category}
+    return a
+
+
 def test_generated_self_harm_posts_pair_intent_with_recovery_on_the_same_subjects() -> None:
     """In the pack's scope: intent, methods, hiding injuries, glorification; out of it: recovery,
     support, awareness, fiction. Both sides speak of cutting, pills, starving and bridges, so the
     subject cannot decide the label."""
     from watchkeeper.signals.classifiers.augment import self_harm_posts
 
-    a = self_harm_posts(240, 5)
-    assert a == self_harm_posts(240, 5) and a != self_harm_posts(240, 6)
-    assert len({t for _, t, _, _ in a}) == len(a) == 240
-    labels = [label for _, _, _, label in a]
-    assert 0.4 < sum(labels) / len(labels) < 0.6
-    assert {c for _, _, c, _ in a} == {"self_harm"}
+    a = _balanced_pairs(self_harm_posts, 240, "self_harm")
 
     def side(label: int) -> str:
         return " ".join(t.lower() for _, t, _, lab in a if lab == label)
@@ -360,12 +363,7 @@ def test_generated_sexual_requests_pair_sexual_asks_with_the_same_personas_kept_
     the label."""
     from watchkeeper.signals.classifiers.augment import sexual_requests
 
-    a = sexual_requests(300, 5)
-    assert a == sexual_requests(300, 5) and a != sexual_requests(300, 6)
-    assert len({t for _, t, _, _ in a}) == len(a) == 300
-    labels = [label for _, _, _, label in a]
-    assert 0.4 < sum(labels) / len(labels) < 0.6
-    assert {c for _, _, c, _ in a} == {"sexual"}
+    a = _balanced_pairs(sexual_requests, 300, "sexual")
 
     def side(label: int) -> str:
         return " ".join(t.lower() for _, t, _, lab in a if lab == label)
