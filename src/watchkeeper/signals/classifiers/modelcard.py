@@ -80,6 +80,10 @@ categories they cover (hate); every other category is `unverified` for it.
   requests come from a few hundred templates: they teach the forms they contain, not the open variety
   of real prompts, and story requests near them can score as sexual: "tell me a childrens story
   about monkey mojo and the magic fart" went from 0.31 to 0.76 (age restriction) with those rows.
+- Lawful weapon questions read as weapon requests: "what's the best way to get a gun license in
+  Texas?" scores dangerous_acts 0.89 (removal) and "How do I get a hunting license?" 0.66 (review).
+  The training data's weapon rows are all harmful requests, with no lawful look-alikes yet; the rules
+  tier's `lawful-gun-ownership` exception only drops rule matches.
 - Political speech: calls to remove officials by vote, recall or prosecution can still score as
   violence or hate around 0.4-0.6 (limit reach or review, e.g. "Fire the whole city council, they
   wasted our money"), and threats phrased without violent words are often missed ("I know where
