@@ -82,8 +82,11 @@ categories they cover (hate); every other category is `unverified` for it.
   about monkey mojo and the magic fart" went from 0.31 to 0.76 (age restriction) with those rows.
 - Lawful weapon questions read as weapon requests: "what's the best way to get a gun license in
   Texas?" scores dangerous_acts 0.89 (removal) and "How do I get a hunting license?" 0.66 (review).
-  The training data's weapon rows are all harmful requests, with no lawful look-alikes yet; the rules
-  tier's `lawful-gun-ownership` exception only drops rule matches.
+  The training data's weapon rows are all harmful requests; the rules tier's `lawful-gun-ownership`
+  exception only drops rule matches. 200 generated lawful questions (licences, safe storage, hunting
+  seasons, prescriptions) as negatives fixed both (allow) but cost one of SST's 8 holdout requests,
+  one HarmBench and one XSTest unsafe prompt, so they were not shipped; lawful look-alikes need
+  harmful twins on the same subjects ("without a background check"), as the other generators have.
 - Political speech: calls to remove officials by vote, recall or prosecution can still score as
   violence or hate around 0.4-0.6 (limit reach or review, e.g. "Fire the whole city council, they
   wasted our money"), and threats phrased without violent words are often missed ("I know where
