@@ -40,9 +40,9 @@ _FAILED = frozenset({DetectorStatus.ERROR, DetectorStatus.TIMEOUT})
 
 
 def _verdict(
-    policy: PolicyPack, category: Category, signals: list[Signal]
+    policy: PolicyPack, category: Category, mine: list[Signal]
 ) -> tuple[CategoryVerdict, FiredRule | None]:
-    mine = [s for s in signals if s.category == category.id]
+    """The category's verdict from ``mine``, the signals about it."""
     ok = [s for s in mine if s.status is DetectorStatus.OK]
     failed = [s for s in mine if s.status in _FAILED]
     unverified = [s for s in mine if s.status is DetectorStatus.UNVERIFIED]
@@ -156,10 +156,13 @@ def decide(policy: PolicyPack, item: Item, signals: list[Signal]) -> Decision:
     """Decide what to do with ``item`` given ``signals``. Pure: no I/O, no clock beyond the timestamp."""
     verdicts: list[CategoryVerdict] = []
     fired: list[FiredRule] = []
+    by_category: dict[str, list[Signal]] = {}
+    for s in signals:
+        by_category.setdefault(s.category, []).append(s)
     for category in policy.categories:
         if not category.applies_to(item.surface, item.kind):
             continue
-        cv, band_rule = _verdict(policy, category, signals)
+        cv, band_rule = _verdict(policy, category, by_category.get(category.id, []))
         verdicts.append(cv)
         if band_rule is not None:
             fired.append(band_rule)

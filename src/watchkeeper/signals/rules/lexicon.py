@@ -28,6 +28,7 @@ from watchkeeper.extract.normalize import LEET, is_exclamation_run
 from watchkeeper.policy import Category, PolicyPack
 from watchkeeper.policy.model import TermSpec
 from watchkeeper.signals.base import DetectContext
+from watchkeeper.signals.rules.prefilter import Prefilter
 from watchkeeper.types import Evidence, Item, ItemKind, Signal
 
 __all__ = ["RulesDetector", "compile_terms"]
@@ -140,10 +141,12 @@ def compile_terms(groups: list[tuple[TermSpec, ...]]) -> CompiledTerms:
 
 @dataclass(frozen=True)
 class _CategoryRules:
+    """A category's rules; each expression with its index in the detector's :class:`Prefilter`."""
+
     category: Category
-    patterns: tuple[tuple[str, re.Pattern[str], float], ...]
-    exceptions: tuple[re.Pattern[str], ...]  # scope: match
-    text_exceptions: tuple[re.Pattern[str], ...]  # scope: text
+    patterns: tuple[tuple[str, re.Pattern[str], int, float], ...]
+    exceptions: tuple[tuple[re.Pattern[str], int], ...]  # scope: match
+    text_exceptions: tuple[tuple[re.Pattern[str], int], ...]  # scope: text
     domains: tuple[str, ...]
 
 
@@ -175,35 +178,40 @@ class RulesDetector:
 
     def __init__(self, policy: PolicyPack) -> None:
         self.policy = policy
+        expressions: list[re.Pattern[str]] = []
+
+        def indexed(regex: str) -> tuple[re.Pattern[str], int]:
+            expressions.append(re.compile(regex, re.IGNORECASE))
+            return expressions[-1], len(expressions) - 1
+
         rules: list[_CategoryRules] = []
         for c in policy.categories:
             s = c.signals
             rules.append(
                 _CategoryRules(
                     category=c,
-                    patterns=tuple((p.id, re.compile(p.regex, re.IGNORECASE), p.score) for p in s.patterns),
-                    exceptions=tuple(
-                        re.compile(e.regex, re.IGNORECASE) for e in s.exceptions if e.scope == "match"
-                    ),
-                    text_exceptions=tuple(
-                        re.compile(e.regex, re.IGNORECASE) for e in s.exceptions if e.scope == "text"
-                    ),
+                    patterns=tuple((p.id, *indexed(p.regex), p.score) for p in s.patterns),
+                    exceptions=tuple(indexed(e.regex) for e in s.exceptions if e.scope == "match"),
+                    text_exceptions=tuple(indexed(e.regex) for e in s.exceptions if e.scope == "text"),
                     domains=s.domains,
                 )
             )
         self._rules = tuple(rules)
         self._terms = compile_terms([c.signals.terms for c in policy.categories])
+        # which patterns and exceptions a text can match at all, from the literals each one needs
+        self._prefilter = Prefilter(expressions)
 
     def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
         out: list[Signal] = []
         fields = []
         for name, raw in item.texts():
             norm = ctx.normalized(name, raw)
-            fields.append((name, raw, norm, self._term_hits(name, raw, norm)))
+            can = self._prefilter.candidates(norm.text)
+            fields.append((name, raw, norm, self._term_hits(name, raw, norm), can))
         for g, r in enumerate(self._rules):
             hits: list[_Hit] = []
-            for field_name, raw, norm, term_hits in fields:
-                hits.extend(self._scan(r, field_name, raw, norm, term_hits.get(g, []), ctx))
+            for field_name, raw, norm, term_hits, can in fields:
+                hits.extend(self._scan(r, field_name, raw, norm, term_hits.get(g, []), can, ctx))
             if hits:
                 hits.sort(key=lambda h: -h.score)
                 out.append(
@@ -246,19 +254,19 @@ class RulesDetector:
         raw: str,
         norm: NormalizedText,
         term_hits: list[_Hit],
+        can: frozenset[int],
         ctx: DetectContext,
     ) -> list[_Hit]:
-        if r.text_exceptions and any(ex.search(norm.text) for ex in r.text_exceptions):
-            return []
+        """``can``: the detector's expressions (by index) that can match this text at all."""
         hits = list(term_hits)
-        for pid, pat, score in r.patterns:
-            pm = pat.search(norm.text)
+        for pid, pat, i, score in r.patterns:
+            pm = pat.search(norm.text) if i in can else None
             if pm is not None:
                 a, b = norm.span(pm.start(), pm.end())
                 ev = Evidence(field=field_name, start=a, end=b, excerpt=raw[a:b], matched=pid)
                 hits.append(_Hit(score, ev, f"pattern:{pid}", pm.start(), pm.end()))
         if hits and r.exceptions:
-            skip = [m.span() for ex in r.exceptions for m in ex.finditer(norm.text)]
+            skip = [m.span() for ex, i in r.exceptions if i in can for m in ex.finditer(norm.text)]
             hits = [h for h in hits if not any(h.start < y and x < h.end for x, y in skip)]
         if r.domains:
             for e in ctx.entities(field_name, raw):
@@ -276,4 +284,7 @@ class RulesDetector:
                         note="listed domain",
                     )
                     hits.append(_Hit(r.category.signals.domain_score, ev, f"domain:{hit}", -1, -1))
+        # an out-of-scope text (scope: text) drops every hit, listed domains included
+        if hits and any(i in can and ex.search(norm.text) for ex, i in r.text_exceptions):
+            return []
         return hits
