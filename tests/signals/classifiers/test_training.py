@@ -37,7 +37,8 @@ def synthetic_only(**kw: Any) -> TrainConfig:
     """A config that trains on the given rows alone (no generated requests), for fixtures whose
     figures must not move when the generators change."""
     generators = ("benign_requests", "policy_requests", "technical_requests", "political_comments")
-    return TrainConfig(**dict.fromkeys((*generators, "self_harm_posts", "sexual_requests"), 0), **kw)
+    others = ("self_harm_posts", "sexual_requests", "lawful_requests")
+    return TrainConfig(**dict.fromkeys((*generators, *others), 0), **kw)
 
 
 def test_split_is_fixed_and_proportioned() -> None:
@@ -372,6 +373,24 @@ def test_generated_sexual_requests_pair_sexual_asks_with_the_same_personas_kept_
         assert shared in side(0) and shared in side(1), shared
     assert "spicy" in side(1) and "spicy" not in side(0)
     assert "dirty" in side(1) and "dirty" not in side(0)
+    assert not any("{" in t for _, t, _, _ in a)
+
+
+def test_generated_lawful_requests_pair_the_lawful_way_with_asking_around_the_law() -> None:
+    """Questions about guns, hunting, prescription drugs and fireworks on both sides, so the subject
+    cannot decide the label: the channel does (a licence, a prescription, against no background check,
+    a felon, no prescription)."""
+    from watchkeeper.signals.classifiers.augment import lawful_requests
+
+    a = _balanced_pairs(lawful_requests, 200, "dangerous_acts")
+
+    def side(label: int) -> str:
+        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
+
+    for shared in ("gun", "hunting", "oxycodone", "adderall", "ammo", "fireworks", "concealed carry"):
+        assert shared in side(0) and shared in side(1), shared
+    assert "license in" in side(0) and "background check" in side(1)
+    assert "without a prescription" in side(1) and "without" not in side(0)
     assert not any("{" in t for _, t, _, _ in a)
 
 

@@ -171,6 +171,11 @@ class TrainConfig:
     #: generated chat-style requests for sexual role-play and stories and porn-spam comments, half of
     #: them role-play, stories and self-promotion that are not sexual (:func:`.augment.sexual_requests`)
     sexual_requests: int = 300
+    #: generated questions about guns, hunting, prescription drugs and fireworks, half asking around the
+    #: law, half the lawful way on the same subjects (:func:`.augment.lawful_requests`). 200 against 0,
+    #: same machine: gun and hunting licence questions 0.90 / 0.66 -> 0.05, StrongREJECT recall 0.850 ->
+    #: 0.875, ToxiGen 0.689 -> 0.710, XSTest one unsafe prompt fewer (0.764 -> 0.741)
+    lawful_requests: int = 200
     #: nearest training rows each full head's neighbour features read (:mod:`.memory`); 0 turns off.
     #: 80 against 0, same rows (bank as below): openai_moderation holdout F1 0.721 -> 0.738, toxicchat
     #: 0.467 -> 0.520, harmbench recall 0.42 -> 0.53, toxigen 0.632 -> 0.698; 20 and 40 measured too
@@ -490,7 +495,8 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
     """The generated training rows ``cfg`` asks for (:mod:`.augment`; seeded): ordinary and technical
     requests as negatives, requests for what the pack bans beside safe look-alikes, political comments,
     posts about self-harm in and out of the pack's scope, and requests for sexual role-play and
-    porn-spam comments beside what is not sexual on the same subjects."""
+    porn-spam comments beside what is not sexual on the same subjects, and questions about regulated
+    goods asked around the law beside the lawful way."""
     if not (
         cfg.benign_requests
         or cfg.policy_requests
@@ -498,6 +504,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         or cfg.political_comments
         or cfg.self_harm_posts
         or cfg.sexual_requests
+        or cfg.lawful_requests
     ):
         return []
     from watchkeeper.signals.classifiers import augment
@@ -515,6 +522,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         + augment.political_comments(cfg.political_comments, cfg.seed)
         + augment.self_harm_posts(cfg.self_harm_posts, cfg.seed)
         + augment.sexual_requests(cfg.sexual_requests, cfg.seed)
+        + augment.lawful_requests(cfg.lawful_requests, cfg.seed)
     ]
     return rows
 
