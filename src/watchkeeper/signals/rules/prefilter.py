@@ -211,14 +211,14 @@ class Prefilter:
         # literal -> the expressions whose most selective set holds it: only those can be live
         firsts: list[set[int]] = [set() for _ in ids]
         for i, needs in enumerate(self._needs):
-            for lit in needs[0] if needs else ():
-                firsts[lit].add(i)
+            for lit_id in needs[0] if needs else ():
+                firsts[lit_id].add(i)
         self._first = tuple(tuple(sorted(f)) for f in firsts)
         self._automaton: Any = None
         if ids:
             self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-            for lit, i in ids.items():
-                self._automaton.add_word(lit, i)
+            for literal, lit_id in ids.items():
+                self._automaton.add_word(literal, lit_id)
             self._automaton.make_automaton()
         self.literals = len(ids)
         self.unfiltered = len(self._always)
