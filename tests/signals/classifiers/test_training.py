@@ -379,7 +379,7 @@ def test_generated_sexual_requests_pair_sexual_asks_with_the_same_personas_kept_
 def test_generated_lawful_requests_pair_the_lawful_way_with_asking_around_the_law() -> None:
     """Questions about guns, hunting, prescription drugs and fireworks on both sides, so the subject
     cannot decide the label: the channel does (a licence, a prescription, against no background check,
-    a felon, no prescription)."""
+    a felon, no prescription), and a question about what the law allows is on the lawful side."""
     from watchkeeper.signals.classifiers.augment import lawful_requests
 
     a = _balanced_pairs(lawful_requests, 200, "dangerous_acts")
@@ -389,8 +389,10 @@ def test_generated_lawful_requests_pair_the_lawful_way_with_asking_around_the_la
 
     for shared in ("gun", "hunting", "oxycodone", "adderall", "ammo", "fireworks", "concealed carry"):
         assert shared in side(0) and shared in side(1), shared
-    assert "license in" in side(0) and "background check" in side(1)
-    assert "without a prescription" in side(1) and "without" not in side(0)
+    assert "license in" in side(0) and "without a prescription" in side(1)
+    # asking what the law allows is lawful even in the words of getting around it
+    assert "without a background check" in side(0) and "without a background check" in side(1)
+    assert "is it legal to" in side(0) and "is it legal" not in side(1)
     assert not any("{" in t for _, t, _, _ in a)
 
 

@@ -173,8 +173,8 @@ class TrainConfig:
     sexual_requests: int = 300
     #: generated questions about guns, hunting, prescription drugs and fireworks, half asking around the
     #: law, half the lawful way on the same subjects (:func:`.augment.lawful_requests`). 200 against 0,
-    #: same machine: gun and hunting licence questions 0.90 / 0.66 -> 0.05, StrongREJECT recall 0.850 ->
-    #: 0.875, ToxiGen 0.689 -> 0.710, XSTest one unsafe prompt fewer (0.764 -> 0.741)
+    #: same machine: gun and hunting licence questions 0.90 / 0.66 -> 0.05 / 0.08, StrongREJECT recall
+    #: 0.850 -> 0.875, ToxiGen 0.689 -> 0.710, XSTest and openai_moderation one positive fewer each
     lawful_requests: int = 200
     #: nearest training rows each full head's neighbour features read (:mod:`.memory`); 0 turns off.
     #: 80 against 0, same rows (bank as below): openai_moderation holdout F1 0.721 -> 0.738, toxicchat
