@@ -4,8 +4,9 @@ Most texts match none of the rules tier's patterns and exceptions, yet each ``re
 whole text: on comment-length texts the ~80 patterns of the default pack took about 0.5 ms an item,
 more than the rest of the rules tier. So each expression is read once, at load, with Python's own
 regex parser into the literal strings every match of it must contain, as an AND of OR-sets:
-``how (?:to|do i) make (?:a )?(?:bomb|gun)s?`` needs one of {"how to make ", "how do i make "} and
-one of {"bomb", "gun"} (the optional parts drop out). One Aho–Corasick pass over the text
+``how (?:to|do i) make (?:a )?(?:bomb|gun)s?`` needs one of the 16 strings its alternatives and
+optional parts multiply out to ("how to make bomb", "how do i make a guns", ...), and
+``i will [a-z]+ you`` both "i will " and " you". One Aho–Corasick pass over the text
 (`pyahocorasick`) then finds every such literal present, and an expression is searched only when each
 of its sets has a literal in the text.
 
@@ -192,7 +193,7 @@ def required_literals(pattern: str | re.Pattern[str]) -> tuple[frozenset[str], .
     needs = list(info.needs)
     if info.exact is not None and (u := _useful(info.exact)) is not None:
         needs.append(u)
-    # a set implied by a smaller one adds nothing; keep distinct sets, most selective first
+    # distinct sets, most selective first (the first is the one :class:`Prefilter` indexes)
     out = sorted(set(needs), key=lambda s: (-min(len(a) for a in s), len(s)))
     return tuple(out)
 
