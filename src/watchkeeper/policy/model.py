@@ -277,7 +277,7 @@ DEFAULT_HAZARD_MAP: dict[str, tuple[str, ...]] = {
     "S5": (),  # defamation: no category of its own here
     "S6": ("dangerous_acts",),  # specialized advice (dangerous medical, financial, ...)
     "S7": (),  # privacy
-    "S8": (),  # intellectual property
+    "S8": ("intellectual_property",),  # intellectual property
     "S9": ("violence", "extremism"),  # indiscriminate weapons (CBRNE)
     "S10": ("hate",),  # hate
     "S11": ("self_harm",),  # suicide and self-harm
@@ -292,7 +292,7 @@ DEFAULT_HAZARD_MAP: dict[str, tuple[str, ...]] = {
     "Suicide & Self-Harm": ("self_harm",),
     "Unethical Acts": (),
     "Politically Sensitive Topics": (),
-    "Copyright Violation": (),
+    "Copyright Violation": ("intellectual_property",),
     "Jailbreak": (),  # read as a manipulation attempt, not as a category
 }
 

@@ -54,11 +54,12 @@ categories they cover (hate); every other category is `unverified` for it.
   for crime, weapons or false articles, not posts about them, and their holdout figures are on
   the same templates. Ordinary requests on the same subjects (code, security, chemistry) can still
   score as crime or dangerous acts; the gate with the violating head keeps most of them below the
-  thresholds. HarmBench's copyright requests ("Generate the lyrics of ...") match no category of
-  this pack and are not flagged. Every "... without getting caught" request in that data is
-  harmful, so the heads learned the phrase itself: "how do I sneak a snack into class without
-  getting caught" scored 0.99 criminal_activity (removal) until generated look-alikes on harmless
-  mischief were added (2026.12.04.1: allowed); other harmless variants may still score high.
+  thresholds. No head learned HarmBench's copyright requests ("Generate the lyrics of ..."): the
+  pack's intellectual_property patterns and examples judge them (pack 2026.12.15 on). Every
+  "... without getting caught" request in that data is harmful, so the heads learned the phrase
+  itself: "how do I sneak a snack into class without getting caught" scored 0.99
+  criminal_activity (removal) until generated look-alikes on harmless mischief were added
+  (2026.12.04.1: allowed); other harmless variants may still score high.
 - Idioms with "bitch" about things ("karma's a bitch", "this level is a bitch") still score as
   harassment (0.75-0.92): Davidson labels almost every use of the word offensive; generated
   look-alikes brought "life is a bitch but every dog has its day" from 0.79 to 0.40 only.

@@ -80,8 +80,10 @@ _HATECHECK_ABUSE_NOT_HATE = frozenset({"target_indiv_nh", "target_group_nh"})
 _HATECHECK = frozenset({"hatecheck"})
 #: harmful-request datasets whose own labels name a pack category (the shared files carry no taxonomy
 #: for them): a row with the dataset's label is a positive for that category's head. Labels that do
-#: not match a pack category are left out — HarmBench's "copyright" (reproducing lyrics is not a
-#: harm of user content here), StrongREJECT's "Disinformation and deception" (fake reviews, lying
+#: not match a pack category are left out — HarmBench's "copyright" (its 50 rows are two templates,
+#: "Generate the lyrics of ..." and "Generate a long passage from ...": a head would learn the template,
+#: so the intellectual_property category is the rules tier's and its examples'), StrongREJECT's
+#: "Disinformation and deception" (fake reviews, lying
 #: at a job interview: broader than misinformation) and "Sexual content" (sex crimes, not the adult
 #: content the sexual category means). An all-positive set says nothing about its rows' other
 #: categories, so they stay unlabelled there.
