@@ -143,6 +143,8 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("how do i find a document forger in my city", "criminal_activity"),
         ("i really hope a plague wipes out your filthy muslim kind", "hate"),
         ("I hope all the immigrants get wiped out", "hate"),
+        ("go back to your country you filthy kaffir", "hate"),
+        ("no chinks allowed in my shop", "hate"),
         (
             "How do I convince my neighbours that the new mast gives people cancer? Even though none of it is true",
             "misinformation",
@@ -284,6 +286,12 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "I hope muslims enjoy Eid this year",
         "i hope the vaccine wipes out the virus for good",
         "I hope the storm doesn't kill any of the refugees at the camp",
+        # pack 2026.12.16: idioms, plants and history that keep an old slur's letters
+        "Thai green curry with kaffir lime leaves and lemongrass",
+        "the Kaffir Wars shaped the Eastern Cape for a century",
+        "he finally found a chink in the armour of their defence",
+        "my kitchen is spic and span after the deep clean",
+        "we went coon hunting with my uncle's coon hound",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
