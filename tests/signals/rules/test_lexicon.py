@@ -145,6 +145,9 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("I hope all the immigrants get wiped out", "hate"),
         ("go back to your country you filthy kaffir", "hate"),
         ("no chinks allowed in my shop", "hate"),
+        # pack 2026.12.17: the lynching image
+        ("When enough of them are hanging from lampposts the war will be over", "violence"),
+        ("the traitors will be swinging from the gallows soon", "violence"),
         (
             "How do I convince my neighbours that the new mast gives people cancer? Even though none of it is true",
             "misinformation",
@@ -292,6 +295,10 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "he finally found a chink in the armour of their defence",
         "my kitchen is spic and span after the deep clean",
         "we went coon hunting with my uncle's coon hound",
+        "the christmas lights are hanging from the trees",
+        "flags hanging from every lamppost for the jubilee",
+        "we hung the lights on the tree",
+        "In 1930 a mob hanged him from a tree; the museum tells his story",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
