@@ -469,3 +469,18 @@ def test_an_asterisk_may_mask_an_inner_letter_of_a_term() -> None:
     assert score("kik*") == 0.0  # and so does the last
     assert score("****") == 0.0
     assert score("k*l* y**rs*lf") == 0.0  # five of twelve
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The podcast goes through the 1994 murder case episode by episode.",
+        "What is the legal definition of murder?",
+        "Ten years after the school shooting, the town opened a memorial garden.",
+    ],
+)
+def test_a_bare_mention_of_a_crime_takes_no_action(rules_engine: Engine, text: str) -> None:
+    """News and true crime are out of violence's scope: the term is evidence for the judge, below every band."""
+    d = rules_engine.moderate_text(text)
+    assert [str(a) for a in d.actions] == ["allow"], d.rationale
+    assert any(s.category == "violence" and s.rule and s.rule.startswith("term:") for s in d.signals)
