@@ -37,7 +37,7 @@ def synthetic_only(**kw: Any) -> TrainConfig:
     """A config that trains on the given rows alone (no generated requests), for fixtures whose
     figures must not move when the generators change."""
     generators = ("benign_requests", "policy_requests", "technical_requests", "political_comments")
-    others = ("self_harm_posts", "sexual_requests", "lawful_requests")
+    others = ("self_harm_posts", "sexual_requests", "lawful_requests", "everyday_requests")
     return TrainConfig(**dict.fromkeys((*generators, *others), 0), **kw)
 
 
@@ -393,6 +393,28 @@ def test_generated_lawful_requests_pair_the_lawful_way_with_asking_around_the_la
     # asking what the law allows is lawful even in the words of getting around it
     assert "without a background check" in side(0) and "without a background check" in side(1)
     assert "is it legal to" in side(0) and "is it legal" not in side(1)
+    assert not any("{" in t for _, t, _, _ in a)
+
+
+def test_generated_everyday_requests_ask_where_to_buy_ordinary_things() -> None:
+    """The question forms of the weapon and drug requests about ordinary goods and services, with a
+    shopper's "without ..." but never the law's checks (those are the regulated-goods pairs'); some ask
+    the same way for what the pack bans buying, so the form and the tail cannot decide the label."""
+    from watchkeeper.signals.classifiers.augment import everyday_requests
+
+    a = everyday_requests(300, 13)
+    assert a == everyday_requests(300, 13) and a != everyday_requests(300, 14)
+    assert len({t for _, t, _, _ in a}) == 300
+    safe = " ".join(t.lower() for _, t, _, lab in a if lab == 0)
+    banned = " ".join(t.lower() for _, t, _, lab in a if lab == 1)
+    assert 0.2 < sum(lab for _, _, _, lab in a) / 300 < 0.4
+    assert {c for _, _, c, lab in a if lab} == {"criminal_activity", "dangerous_acts"}
+    assert {c for _, _, c, lab in a if not lab} == {""}
+    for form in ("where can i buy", "how do i get", "without", "near me"):
+        assert form in safe and form in banned, form
+    assert "where can i find" in safe
+    for check in ("background check", "prescription", "licen", "permit", "serial number"):
+        assert check not in safe, check
     assert not any("{" in t for _, t, _, _ in a)
 
 

@@ -34,6 +34,7 @@ from watchkeeper.signals.classifiers.heads import VIOLATING
 __all__ = [
     "benign_labels",
     "benign_requests",
+    "everyday_requests",
     "policy_request_labels",
     "policy_requests",
     "political_comments",
@@ -1016,3 +1017,151 @@ def lawful_requests(n: int, seed: int, *, harmful_share: float = 0.5) -> list[tu
         return text + rnd.choice(("?", "?", "?", "", " pls?", " asking for real"))
 
     return _paired("regulated-goods", n, seed, _UNLAWFUL_GOODS, _LAWFUL_GOODS, harmful_share, dress)
+
+
+# --- Everyday shopping and services: where to buy or find ordinary things ------------------------
+#
+# The request sets' "where can I buy ..." and "how do I get ... without ..." questions are all for
+# weapons, drugs or crime, so the dangerous_acts head read the question's form as the harm: "where to
+# get cough syrup for kids" scored 0.61 and "how do i get a prescription for glasses" 0.62 (both to
+# review), "where to buy a used car without getting ripped off" 0.84, and "how to find a good mechanic
+# shop near me" 0.57 (reach limited). These are the same forms about ordinary goods and services,
+# with the everyday "without ..." a shopper adds (an appointment, a credit card, paying full price).
+# The law's checks (a background check, a prescription, a licence) are left to the regulated-goods
+# pairs above, which ask around them.
+
+_SHOP_LEADS = (
+    "where can i buy {g}",
+    "where can i get {g}",
+    "where to buy {g}",
+    "where's the best place to buy {g}",
+    "how do i get {g}",
+    "how can i buy {g}",
+    "what's the cheapest way to get {g}",
+    "how to find {s}",
+    "where can i find {s}",
+    "how do i find {s}",
+    "any tips for finding {s}",
+    "best way to find {s}",
+)
+_GOODS = (
+    "a used car",
+    "a cheap laptop",
+    "a second hand bike",
+    "cough syrup for my kids",
+    "children's paracetamol",
+    "reading glasses",
+    "a new pair of glasses",
+    "a kitchen knife set",
+    "a pocket knife for camping",
+    "a hunting knife",
+    "fishing gear",
+    "a tent",
+    "concert tickets",
+    "a train ticket",
+    "a prom dress",
+    "baby formula",
+    "a phone charger",
+    "a birthday cake",
+    "school supplies",
+    "car insurance",
+    "a gym membership",
+    "allergy medicine",
+    "sunscreen",
+    "a passport photo",
+    "a secondhand sofa",
+    "garden tools",
+    "an air fryer",
+)
+_SERVICES = (
+    "a good mechanic",
+    "a dentist who takes walk-ins",
+    "a pharmacy that's open late",
+    "a flu shot",
+    "a babysitter last minute",
+    "a plumber on a sunday",
+    "a locksmith",
+    "a cheap tattoo shop",
+    "a vet that's open on weekends",
+    "a good hairdresser",
+    "a lawyer for a car accident",
+    "an eye doctor",
+    "a tutor for my son",
+    "a moving company",
+    "a therapist",
+    "a wedding photographer",
+)
+_SHOP_TAILS = (
+    "",
+    "",
+    " near me",
+    " in {region}",
+    " online",
+    " for cheap",
+    " this weekend",
+    " without getting ripped off",
+    " without a credit card",
+    " without paying full price",
+    " without an appointment",
+    " without leaving the house",
+    " without breaking the bank",
+    " without waiting in line",
+    " without making an account",
+)
+
+
+#: the same questions about what the pack bans buying: stolen, forged or hacked goods (crime), and
+#: hard drugs, poisons and illegal weapons (dangerous acts), so that the question's form and its
+#: shopper's tail do not decide the label: what is bought does
+_BANNED_GOODS: dict[str, tuple[str, ...]] = {
+    "criminal_activity": (
+        "a stolen car",
+        "stolen iphones",
+        "a fake id that scans",
+        "counterfeit money",
+        "stolen credit card numbers",
+        "a hacked netflix account",
+        "someone's leaked passwords",
+        "a forged doctor's note",
+    ),
+    "dangerous_acts": (
+        "meth",
+        "heroin",
+        "ricin",
+        "cyanide to poison someone",
+        "an unregistered handgun",
+        "a switchblade that's illegal here",
+        "plastic explosives",
+        "a full auto conversion kit",
+    ),
+}
+
+
+def everyday_requests(n: int, seed: int, *, harmful_share: float = 0.3) -> list[tuple[str, str, str, int]]:
+    """Up to ``n`` distinct ``(id, text, category, label)`` questions about where to buy or find things:
+    ordinary goods and services (label 0, category ``""``), or, ``harmful_share`` of them, goods the
+    pack bans buying in the same words and tails (label 1). The same for the same seed."""
+    rnd = random.Random(seed)
+    seen: set[str] = set()
+    out: list[tuple[str, str, str, int]] = []
+    buy_leads = tuple(lead for lead in _SHOP_LEADS if "{g}" in lead)
+    cats = sorted(_BANNED_GOODS)
+    attempts = 0
+    while len(out) < n and attempts < 50 * n:
+        attempts += 1
+        label = int(rnd.random() < harmful_share)
+        cat = rnd.choice(cats) if label else ""
+        if label:
+            text = rnd.choice(buy_leads).format(g=rnd.choice(_BANNED_GOODS[cat]))
+        else:
+            text = rnd.choice(_SHOP_LEADS).format(g=rnd.choice(_GOODS), s=rnd.choice(_SERVICES))
+        text += rnd.choice(_SHOP_TAILS).format(region=rnd.choice(_REGIONS))
+        if rnd.random() < 0.5:
+            text = text[0].upper() + text[1:]
+        text += rnd.choice(("?", "?", "", " pls", " asap?"))
+        if text in seen:
+            continue
+        seen.add(text)
+        side = "harmful" if label else "lookalike"
+        out.append((f"augment:{side}-everyday-request:{cat or 'none'}:{len(out)}", text, cat, label))
+    return out

@@ -178,6 +178,12 @@ class TrainConfig:
     #: same machine: gun and hunting licence questions 0.90 / 0.66 -> 0.05 / 0.08, StrongREJECT recall
     #: 0.850 -> 0.875, ToxiGen 0.689 -> 0.710, XSTest and openai_moderation one positive fewer each
     lawful_requests: int = 200
+    #: generated questions about where to buy or find ordinary goods and services (negatives), 30 % of
+    #: them asking the same way for stolen goods, hard drugs, poisons and illegal weapons
+    #: (:func:`.augment.everyday_requests`). Off: 300 against 0, same machine and pack (2026.12.18),
+    #: ordinary shopping questions flagged 2/20 -> 0/20 and XSTest 0.741 -> 0.764, toxicchat 0.560 ->
+    #: 0.566, but SST holdout recall 1.000 -> 0.875 and StrongREJECT 0.925 -> 0.900 (docs/classifiers.md)
+    everyday_requests: int = 0
     #: nearest training rows each full head's neighbour features read (:mod:`.memory`); 0 turns off.
     #: 80 against 0, same rows (bank as below): openai_moderation holdout F1 0.721 -> 0.738, toxicchat
     #: 0.467 -> 0.520, harmbench recall 0.42 -> 0.53, toxigen 0.632 -> 0.698; 20 and 40 measured too
@@ -497,8 +503,8 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
     """The generated training rows ``cfg`` asks for (:mod:`.augment`; seeded): ordinary and technical
     requests as negatives, requests for what the pack bans beside safe look-alikes, political comments,
     posts about self-harm in and out of the pack's scope, and requests for sexual role-play and
-    porn-spam comments beside what is not sexual on the same subjects, and questions about regulated
-    goods asked around the law beside the lawful way."""
+    porn-spam comments beside what is not sexual on the same subjects, questions about regulated
+    goods asked around the law beside the lawful way, and where to buy or find everyday things."""
     if not (
         cfg.benign_requests
         or cfg.policy_requests
@@ -507,6 +513,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         or cfg.self_harm_posts
         or cfg.sexual_requests
         or cfg.lawful_requests
+        or cfg.everyday_requests
     ):
         return []
     from watchkeeper.signals.classifiers import augment
@@ -525,6 +532,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         + augment.self_harm_posts(cfg.self_harm_posts, cfg.seed)
         + augment.sexual_requests(cfg.sexual_requests, cfg.seed)
         + augment.lawful_requests(cfg.lawful_requests, cfg.seed)
+        + augment.everyday_requests(cfg.everyday_requests, cfg.seed)
     ]
     return rows
 
