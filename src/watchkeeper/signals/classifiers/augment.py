@@ -587,23 +587,36 @@ def _paired(
     """Up to ``n`` distinct ``(id, text, category, label)`` rows: ``harmful_share`` of them filled from
     a category's ``harmful`` templates (label 1), the rest from its ``lookalikes`` (label 0), each
     passed through ``dress``; 25 % lower-cased without their final stop. The same for the same seed."""
-    rnd = random.Random(seed)
-    seen: set[str] = set()
-    out: list[tuple[str, str, str, int]] = []
     cats = sorted(harmful)
-    attempts = 0
-    while len(out) < n and attempts < 50 * n:
-        attempts += 1
+
+    def make(rnd: random.Random) -> tuple[str, int, str]:
         cat = rnd.choice(cats)
         label = int(rnd.random() < harmful_share)
         text = dress(_fill(rnd.choice((harmful if label else lookalikes)[cat]), rnd), rnd)
         if rnd.random() < 0.25:
             text = text.lower().rstrip(".?!")
+        return cat, label, text
+
+    return _distinct_labelled(kind, n, seed, make)
+
+
+def _distinct_labelled(
+    kind: str, n: int, seed: int, make: Callable[[random.Random], tuple[str, int, str]]
+) -> list[tuple[str, str, str, int]]:
+    """Up to ``n`` distinct ``(id, text, category, label)`` rows from ``make``'s ``(category, label,
+    text)``; the same for the same seed."""
+    rnd = random.Random(seed)
+    seen: set[str] = set()
+    out: list[tuple[str, str, str, int]] = []
+    attempts = 0
+    while len(out) < n and attempts < 50 * n:
+        attempts += 1
+        cat, label, text = make(rnd)
         if text in seen:
             continue
         seen.add(text)
         side = "harmful" if label else "lookalike"
-        out.append((f"augment:{side}-{kind}:{cat}:{len(out)}", text, cat, label))
+        out.append((f"augment:{side}-{kind}:{cat or 'none'}:{len(out)}", text, cat, label))
     return out
 
 
@@ -1141,14 +1154,10 @@ def everyday_requests(n: int, seed: int, *, harmful_share: float = 0.3) -> list[
     """Up to ``n`` distinct ``(id, text, category, label)`` questions about where to buy or find things:
     ordinary goods and services (label 0, category ``""``), or, ``harmful_share`` of them, goods the
     pack bans buying in the same words and tails (label 1). The same for the same seed."""
-    rnd = random.Random(seed)
-    seen: set[str] = set()
-    out: list[tuple[str, str, str, int]] = []
     buy_leads = tuple(lead for lead in _SHOP_LEADS if "{g}" in lead)
     cats = sorted(_BANNED_GOODS)
-    attempts = 0
-    while len(out) < n and attempts < 50 * n:
-        attempts += 1
+
+    def make(rnd: random.Random) -> tuple[str, int, str]:
         label = int(rnd.random() < harmful_share)
         cat = rnd.choice(cats) if label else ""
         if label:
@@ -1158,10 +1167,6 @@ def everyday_requests(n: int, seed: int, *, harmful_share: float = 0.3) -> list[
         text += rnd.choice(_SHOP_TAILS).format(region=rnd.choice(_REGIONS))
         if rnd.random() < 0.5:
             text = text[0].upper() + text[1:]
-        text += rnd.choice(("?", "?", "", " pls", " asap?"))
-        if text in seen:
-            continue
-        seen.add(text)
-        side = "harmful" if label else "lookalike"
-        out.append((f"augment:{side}-everyday-request:{cat or 'none'}:{len(out)}", text, cat, label))
-    return out
+        return cat, label, text + rnd.choice(("?", "?", "", " pls", " asap?"))
+
+    return _distinct_labelled("everyday-request", n, seed, make)
