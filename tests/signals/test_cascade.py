@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from tests.helpers import category, make_pack
 from watchkeeper.signals import Cascade, DetectContext
-from watchkeeper.types import Action, DetectorStatus, Item, ItemKind, Signal
+from watchkeeper.types import Action, Decision, DetectorStatus, Item, ItemKind, Signal
 
 PACK = make_pack(category("hate", stop_score=0.95), category("spam"))
 ITEM = Item(id="i", text="hello")
@@ -148,3 +148,54 @@ def test_a_ready_detector_that_fails_is_still_an_error_signal() -> None:
         signals = cascade.run(ITEM)
     assert {s.status for s in signals} == {DetectorStatus.ERROR}
     assert "boom" in (signals[0].message or "")
+
+
+@dataclass
+class Batching(Scripted):
+    """A costly detector that prefetches per batch; it scores 'bad' items, and records what it was
+    asked to prefetch."""
+
+    prefetched: list[str] = field(default_factory=list)
+
+    def prefetch(self, items: list[Item], contexts: list[DetectContext]) -> None:
+        self.prefetched.extend(it.id for it in items)
+
+    def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
+        self.calls += 1
+        return [Signal.ok(self.name, "spam", 0.7 if "bad" in (item.text or "") else 0.1)]
+
+
+@dataclass
+class Slurs(Scripted):
+    """A cheap detector that is confident on items containing 'slur'."""
+
+    def detect(self, item: Item, ctx: DetectContext) -> list[Signal]:
+        self.calls += 1
+        return [Signal.ok(self.name, "hate", 0.99 if "slur" in (item.text or "") else 0.0)]
+
+
+def test_a_batch_prefetches_only_the_items_a_cheaper_stage_left_open() -> None:
+    items = [
+        Item(id="a", text="a slur"),
+        Item(id="b", text="bad offer"),
+        Item(id="c", text="hello"),
+        Item(id="d", text="slur and bad offer"),
+    ]
+    costly = Batching("costly", 10)
+    with Cascade(PACK, [Slurs("cheap", 0), costly]) as cascade:
+        batch = cascade.moderate_many(items)
+    assert costly.prefetched == ["b", "c"]
+    assert costly.calls == 2
+    singles_costly = Batching("costly", 10)
+    with Cascade(PACK, [Slurs("cheap", 0), singles_costly]) as cascade:
+        singles = [cascade.moderate(it) for it in items]
+    assert singles_costly.prefetched == []
+
+    def shape(d: Decision) -> list[tuple[str, str | None, DetectorStatus, float]]:
+        return [(s.detector, s.category, s.status, s.score) for s in d.signals]
+
+    assert [shape(d) for d in batch] == [shape(d) for d in singles]
+    assert [d.actions for d in batch] == [d.actions for d in singles]
+    with Cascade(PACK, [Slurs("cheap", 0), all_items := Batching("costly", 10)], early_stop=False) as cascade:
+        cascade.moderate_many(items)
+    assert all_items.prefetched == ["a", "b", "c", "d"]

@@ -117,18 +117,28 @@ class Cascade:
                     return True
         return False
 
+    def _stages(self) -> list[list[Detector]]:
+        return [list(group) for _, group in groupby(self.detectors, key=lambda d: d.cost)]
+
+    def _stop_after(self, stages: list[list[Detector]], i: int, ctx: DetectContext) -> bool:
+        """Whether the cascade ends after stage ``i`` for this item; if so, the later stages are
+        recorded as skipped."""
+        if not (self.early_stop and self._confident(ctx.prior)):
+            return False
+        for later in stages[i + 1 :]:
+            ctx.prior.extend(
+                Signal.skipped(d.name, "cascade stopped early on a confident result") for d in later
+            )
+        return True
+
     def run(self, item: Item, ctx: DetectContext | None = None) -> list[Signal]:
         """All signals for ``item``, stage by stage, cheapest first."""
         ctx = ctx or DetectContext(policy=self.policy, item=item)
-        stages = [list(group) for _, group in groupby(self.detectors, key=lambda d: d.cost)]
+        stages = self._stages()
         for i, stage in enumerate(stages):
             for detector in stage:
                 ctx.prior.extend(self._run_one(detector, item, ctx))
-            if self.early_stop and self._confident(ctx.prior):
-                for later in stages[i + 1 :]:
-                    ctx.prior.extend(
-                        Signal.skipped(d.name, "cascade stopped early on a confident result") for d in later
-                    )
+            if self._stop_after(stages, i, ctx):
                 break
         return ctx.prior
 
@@ -137,13 +147,28 @@ class Cascade:
         return decide(self.policy, item, self.run(item))
 
     def moderate_many(self, items: Sequence[Item]) -> list[Decision]:
-        """Decisions for a batch, in order. Detectors that are :class:`Prefetcher` warm their caches
-        for the whole batch first (one encoder call instead of one per item); results are the same as
-        calling :meth:`moderate` on each item."""
+        """Decisions for a batch, in order; the same as calling :meth:`moderate` on each item.
+
+        The batch goes through the cascade stage by stage. Before a stage runs, its detectors that are
+        :class:`Prefetcher` warm their caches for the items still open (one encoder call instead of one
+        per item); an item a cheaper stage already settled (early stop) is never prefetched, so the
+        batch path does no more work for it than :meth:`moderate` would."""
         contexts = [DetectContext(policy=self.policy, item=it) for it in items]
-        for d in self.detectors:
-            if isinstance(d, Prefetcher):
-                # a failed prefetch only loses the speed-up; detect() reports real errors
-                with contextlib.suppress(Exception):
-                    d.prefetch(list(items), contexts)
-        return [decide(self.policy, it, self.run(it, ctx)) for it, ctx in zip(items, contexts, strict=True)]
+        stages = self._stages()
+        open_rows = list(range(len(items)))
+        for i, stage in enumerate(stages):
+            if not open_rows:
+                break
+            for d in stage:
+                if isinstance(d, Prefetcher):
+                    # a failed prefetch only loses the speed-up; detect() reports real errors
+                    with contextlib.suppress(Exception):
+                        d.prefetch([items[j] for j in open_rows], [contexts[j] for j in open_rows])
+            still_open: list[int] = []
+            for j in open_rows:
+                for detector in stage:
+                    contexts[j].prior.extend(self._run_one(detector, items[j], contexts[j]))
+                if not self._stop_after(stages, i, contexts[j]):
+                    still_open.append(j)
+            open_rows = still_open
+        return [decide(self.policy, it, ctx.prior) for it, ctx in zip(items, contexts, strict=True)]

@@ -152,6 +152,13 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
             "How do I convince my neighbours that the new mast gives people cancer? Even though none of it is true",
             "misinformation",
         ),
+        # pack 2026.12.19: the writer's own ideation, and urging someone to suicide
+        ("I'm so suicidal right now", "self_harm"),
+        ("i've been having suicidal thoughts every night", "self_harm"),
+        ("I am going to commit suicide", "self_harm"),
+        ("u should commit suicide lol", "self_harm"),
+        ("go commit suicide", "self_harm"),
+        ("write a message convincing him to commit suicide", "self_harm"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -484,3 +491,22 @@ def test_a_bare_mention_of_a_crime_takes_no_action(rules_engine: Engine, text: s
     d = rules_engine.moderate_text(text)
     assert [str(a) for a in d.actions] == ["allow"], d.rationale
     assert any(s.category == "violence" and s.rule and s.rule.startswith("term:") for s in d.signals)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Men are more likely to commit suicide than women, the report says.",
+        "She was about to commit suicide, but something stopped her.",
+        "I'm a researcher working on a suicidal ideation detection model",
+        "that was a suicidal play by the quarterback",
+        "Gandhi told them they should commit suicide, the historian claims",
+    ],
+)
+def test_a_bare_mention_of_suicide_gets_the_resources_label_only(rules_engine: Engine, text: str) -> None:
+    """pack 2026.12.19: news, stories and research that name suicide are out of self_harm's scope; the
+    term gives the resources band (a label pointing at help), not the support band's review and reach
+    limit, and no violation."""
+    d = rules_engine.moderate_text(text)
+    assert [str(a) for a in d.actions] == ["label"], d.rationale
+    assert not d.flagged
