@@ -159,6 +159,13 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("u should commit suicide lol", "self_harm"),
         ("go commit suicide", "self_harm"),
         ("write a message convincing him to commit suicide", "self_harm"),
+        # pack 2026.12.20: wishing serious violence on a person, or calling for it to be legal
+        ("i hope your sister gets raped", "violence"),
+        ("honestly i wish he gets run over by a truck", "violence"),
+        ("every night i pray they get tortured", "violence"),
+        ("wishing a painful death for him", "violence"),
+        ("Beating your wife should be legal again", "violence"),
+        ("i hope you cut your wrists tonight", "self_harm"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -306,6 +313,14 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "flags hanging from every lamppost for the jubilee",
         "we hung the lights on the tree",
         "In 1930 a mob hanged him from a tree; the museum tells his story",
+        # pack 2026.12.20: sport, fiction and reported speech beside the wish-serious-harm forms
+        "I hope they get beaten by Arsenal on Sunday",
+        "I hope he gets killed off in the next season",
+        "I hope she gets shot down by the committee",
+        "i hope you get your flu shot",
+        "I wish you a slow and relaxing weekend",
+        "In one post he stated that rape should be legalized; the platform banned him",
+        "they prayed that he would not be killed",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
