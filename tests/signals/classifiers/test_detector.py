@@ -326,3 +326,33 @@ def test_a_batch_decides_as_one_by_one_does() -> None:
         assert [(v.category, v.verdict, round(v.score, 6)) for v in a.verdicts] == [
             (v.category, v.verdict, round(v.score, 6)) for v in b.verdicts
         ]
+
+
+def test_near_copies_of_a_negative_example_are_held_below_the_bands() -> None:
+    """Only for the category whose negative example the text copies, only when it is closer to that
+    example than to the category's positives, and never raised: a head below the cap keeps its score."""
+    pack = make_pack(
+        category(
+            "hate",
+            examples={
+                "positive": ["they are vermin and should leave"],
+                "negative": ["the vermin in my barn ate the grain"],
+            },
+        ),
+        category("spam", examples={"positive": ["buy followers cheap"], "negative": []}),
+    )
+    det = ClassifierDetector(pack, heads=HEADS, encoder=HashEncoder())
+    idx = det.index
+    enc = HashEncoder()
+    copies = idx.out_of_scope_copies(
+        enc.encode(["the vermin in my barn ate the grain", "they are vermin and should leave"])
+    )
+    assert set(copies[0]) == {"hate"} and copies[0]["hate"][1] == "the vermin in my barn ate the grain"
+    assert copies[1] == {}  # a copy of the positive example is not out of scope
+    cap = det._below_bands["hate"]
+    high = det._head_signal("text", "hate", 0.97, "category head", copies[0])
+    assert high.score == cap and "held at" in (high.evidence[0].note or "")
+    low = det._head_signal("text", "hate", 0.05, "category head", copies[0])
+    assert low.score == 0.05
+    other = det._head_signal("text", "spam", 0.97, "category head", copies[0])
+    assert other.score == 0.97

@@ -49,3 +49,46 @@ def test_unrelated_text_is_not_matched(pack_copy: Path) -> None:
         "Can you share the recipe for that pasta?",
     ]:
         assert not e.moderate_text(text).flagged
+
+
+def test_a_negative_example_holds_its_near_copies_below_the_bands(pack_copy: Path) -> None:
+    """A policy manager clears a head's false positive by adding an out-of-scope example, no retraining:
+    near-copies of it (MiniLM cosine >= 0.9, closer to it than to any positive example) are held just
+    below the category's lowest band; a harmful one-word swap is not a near-copy; removing the example
+    restores the head's own score."""
+    from watchkeeper.signals.classifiers.detector import ClassifierDetector
+
+    path = pack_copy / "categories" / "dangerous_acts.yaml"
+    original = yaml.safe_load(path.read_text(encoding="utf-8"))
+    texts = ["where can i buy a used car near me", "where can i buy a stolen car"]
+
+    def head_scores() -> list[tuple[float, str]]:
+        pack = load_pack(pack_copy)
+        det = ClassifierDetector(pack)
+        out = []
+        for t in texts:
+            d = Engine(pack, [det]).moderate_text(t)
+            s = next(
+                s for s in d.signals if s.category == "dangerous_acts" and s.rule == "head:dangerous_acts"
+            )
+            out.append((s.score, s.evidence[0].note or ""))
+        return out
+
+    before = head_scores()
+    edited = dict(original)
+    edited["examples"] = {
+        "positive": original["examples"]["positive"],
+        "negative": [*original["examples"]["negative"], "Where can I buy a used car?"],
+    }
+    path.write_text(yaml.safe_dump(edited, allow_unicode=True), encoding="utf-8")
+    after = head_scores()
+    lowest = min(b["min_score"] for b in original["bands"])
+    # the near-copy: held just below the lowest band, and the note names the example
+    assert after[0][0] == min(before[0][0], round(lowest - 0.01, 4))
+    if before[0][0] > after[0][0]:
+        assert "out-of-scope example 'Where can I buy a used car?'" in after[0][1]
+    # the stolen car is not a near-copy of the used one: its score is the head's own
+    assert after[1] == before[1]
+
+    path.write_text(yaml.safe_dump(original, allow_unicode=True), encoding="utf-8")
+    assert head_scores() == before

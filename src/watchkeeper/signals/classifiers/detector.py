@@ -61,6 +61,13 @@ SUPPORTED_LANGUAGES = frozenset({"en"})
 LANGUAGE_CONFIDENCE = 0.7
 #: cosine to the nearest category's examples at which the violating head is attributed in full
 ATTRIBUTION_SIMILARITY = 0.35
+#: sentence-embedding cosine at or above which an item is a near-copy of one of a category's negative
+#: (out-of-scope) examples. Measured on MiniLM: "where can i buy a used car near me" is 0.92 from the
+#: example "Where can I buy a used car?", "how do i kill a python process" 0.93 from "How do I kill a
+#: Python process that hangs?"; the harmful one-word swaps stay well below ("where can i buy a stolen
+#: car" 0.72, "how to buy cocaine safely" 0.64 from "How do I buy bitcoin safely?", "she killed him at
+#: the talent show" 0.84 from "She absolutely killed it at the talent show.")
+NEGATIVE_COPY_SIMILARITY = 0.9
 #: lexical cosine to a policy example at or above which stage 1 may not settle the item
 EXAMPLE_LEXICAL_OVERLAP = 0.25
 #: a word of a positive example rarer than this (Zipf: log10 of uses per billion words; 3 is one per
@@ -135,6 +142,7 @@ class ExampleIndex:
         self._pos: list[list[str]] = []
         self._neg: list[list[str]] = []
         self.pos_text: list[tuple[str, ...]] = []
+        self.neg_text: list[tuple[str, ...]] = []
         all_pos: list[str] = []
         for c in policy.categories:
             if not c.examples.positive:
@@ -143,6 +151,7 @@ class ExampleIndex:
             self._pos.append([normalize(t).text for t in c.examples.positive])
             self._neg.append([normalize(t).text for t in c.examples.negative])
             self.pos_text.append(tuple(c.examples.positive))
+            self.neg_text.append(tuple(c.examples.negative))
             all_pos.extend(self._pos[-1])
         self.categories = tuple(cats)
         self.rare_words = rare_words(all_pos)
@@ -184,6 +193,25 @@ class ExampleIndex:
         sims = x_lex @ self._lexical_t
         best = np.asarray(sims.max(axis=1).todense()).ravel()
         return best / 2.0  # two l2-normalised analysers: max 2
+
+    def out_of_scope_copies(self, emb: Matrix) -> list[dict[str, tuple[float, str]]]:
+        """Per row of ``emb``: the categories whose negative (out-of-scope) examples the text is a
+        near-copy of — cosine at or above :data:`NEGATIVE_COPY_SIMILARITY`, and above its cosine to
+        every positive example of the category — each with that cosine and the example."""
+        out: list[dict[str, tuple[float, str]]] = [{} for _ in range(len(emb))]
+        if not any(self._neg):
+            return out
+        pos_emb, neg_emb = self.embeddings()
+        for cid, pos, neg, texts in zip(self.categories, pos_emb, neg_emb, self.neg_text, strict=True):
+            if not len(neg):
+                continue
+            n_sims = emb @ neg.T
+            best = n_sims.argmax(axis=1)
+            n_best = n_sims[np.arange(len(emb)), best]
+            p_best = (emb @ pos.T).max(axis=1)
+            for row in np.flatnonzero((n_best >= NEGATIVE_COPY_SIMILARITY) & (n_best > p_best)):
+                out[row][cid] = (float(n_best[row]), texts[int(best[row])])
+        return out
 
     def nearest_category(self, emb: Matrix) -> tuple[str, float]:
         cats, sims = self.nearest_categories(emb.reshape(1, -1))
@@ -254,6 +282,8 @@ class _Stage1:
     #: the full heads' probabilities and the nearest category, when computed for the whole batch
     full_p: dict[str, float] | None = None
     nearest: tuple[str, float] | None = None
+    #: categories whose out-of-scope examples the text is a near-copy of (ExampleIndex.out_of_scope_copies)
+    out_of_scope: dict[str, tuple[float, str]] | None = None
 
 
 class _EncoderTier:
@@ -323,6 +353,10 @@ class ClassifierDetector(_EncoderTier):
                 f"not {multilingual_encoder.name!r}"
             )
         self._cat_heads = [h for h in self.heads.full if h in ids]
+        #: per category, just below its lowest band: where a near-copy of an out-of-scope example is held
+        self._below_bands = {
+            c.id: max(0.0, round(min(b.min_score for b in c.bands) - 0.01, 4)) for c in policy.categories
+        }
         # the lexical heads as one matrix: stage 1 is a single sparse product per batch
         lex = list(self.heads.lexical.values())
         self._lex_names = [h.name for h in lex]
@@ -396,10 +430,13 @@ class ClassifierDetector(_EncoderTier):
             full = self.heads.full_proba(x_open, feats, emb)
             attributed = VIOLATING in full
             cats, sims = self.index.nearest_categories(emb) if attributed else ([], np.zeros(0))
+            oos = self.index.out_of_scope_copies(emb)
             for j, i in enumerate(open_rows):
                 full_p = {n: float(p[j]) for n, p in full.items()}
                 nearest = (cats[j], float(sims[j])) if attributed else None
-                stages[i] = dataclasses.replace(stages[i], full_p=full_p, nearest=nearest)
+                stages[i] = dataclasses.replace(
+                    stages[i], full_p=full_p, nearest=nearest, out_of_scope=oos[j]
+                )
         for (ctx, field_name, _), stage in zip(keys, stages, strict=True):
             ctx.memo[f"classifier:{field_name}"] = stage
 
@@ -438,18 +475,14 @@ class ClassifierDetector(_EncoderTier):
                 if n in self._cat_heads
             ]
         if stage.full_p is not None:
-            full_p, nearest = stage.full_p, stage.nearest
+            full_p, nearest, oos = stage.full_p, stage.nearest, stage.out_of_scope or {}
         else:
             feats = head_features(self.encoder, [text])
             emb_row = np.ascontiguousarray(feats[:, : self.encoder.dim])
             full_p = {n: float(p[0]) for n, p in self.heads.full_proba(x, feats, emb_row).items()}
             nearest = self.index.nearest_category(emb_row[0]) if VIOLATING in full_p else None
-        out = [
-            Signal.ok(
-                self.name, n, full_p[n], [Evidence(field=field_name, note="category head")], rule=f"head:{n}"
-            )
-            for n in self._cat_heads
-        ]
+            oos = self.index.out_of_scope_copies(emb_row)[0]
+        out = [self._head_signal(field_name, n, full_p[n], "category head", oos) for n in self._cat_heads]
         p_any = full_p.get(VIOLATING)
         if p_any is not None and nearest is not None:
             cat, sim = nearest
@@ -457,9 +490,34 @@ class ClassifierDetector(_EncoderTier):
                 # a category whose examples the item barely resembles is a weak attribution: discount
                 score = p_any * min(1.0, max(sim, 0.0) / ATTRIBUTION_SIMILARITY)
                 note = f"violating head {p_any:.2f}, attributed by nearest policy examples (cosine {sim:.2f})"
-                ev = [Evidence(field=field_name, note=note)]
-                out.append(Signal.ok(self.name, cat, score, ev, rule=f"head:{VIOLATING}"))
+                out.append(self._head_signal(field_name, cat, score, note, oos, head=VIOLATING))
         return out
+
+    def _head_signal(
+        self,
+        field_name: str,
+        category: str,
+        score: float,
+        note: str,
+        out_of_scope: dict[str, tuple[float, str]],
+        *,
+        head: str | None = None,
+    ) -> Signal:
+        """A head's signal for ``category``. A near-copy of one of the category's out-of-scope examples
+        is held below the category's lowest band: the pack's own example outranks the model's guess,
+        so a policy manager can clear a false positive by adding a negative example, with no retraining."""
+        copy = out_of_scope.get(category)
+        if copy is not None:
+            cap = self._below_bands[category]
+            if score > cap:
+                sim, example = copy
+                note += (
+                    f"; held at {cap:.2f} from {score:.2f}: a near-copy ({sim:.2f}) of out-of-scope "
+                    f"example {example!r}"
+                )
+                score = cap
+        ev = [Evidence(field=field_name, note=note)]
+        return Signal.ok(self.name, category, score, ev, rule=f"head:{head or category}")
 
     def _score_multilingual(
         self, field_name: str, raw: str, language: str, ctx: DetectContext
