@@ -50,7 +50,7 @@ from watchkeeper.signals.classifiers.encoder import (
 )
 from watchkeeper.signals.classifiers.features import lexical_features, lexical_scores
 from watchkeeper.signals.classifiers.heads import DEFAULT_ARTIFACT, VIOLATING, HeadSet
-from watchkeeper.signals.classifiers.language import detect_language
+from watchkeeper.signals.classifiers.language import detect_language, english_words_dominate
 from watchkeeper.types import Evidence, Item, ItemKind, Signal
 
 __all__ = ["ClassifierDetector", "ExampleIndex", "ExampleMatchDetector", "judgeability"]
@@ -109,7 +109,12 @@ def judgeability(
             return "multilingual", lang
         return "unverified", f"language {declared!r} is not supported by the text model"
     lang, conf = detect_language(text)
-    if lang not in SUPPORTED_LANGUAGES and lang != "und" and conf >= LANGUAGE_CONFIDENCE:
+    if (
+        lang not in SUPPORTED_LANGUAGES
+        and lang != "und"
+        and conf >= LANGUAGE_CONFIDENCE
+        and not english_words_dominate(text, lang)
+    ):
         if lang in multilingual:
             return "multilingual", lang
         return "unverified", f"language {lang!r} ({conf:.2f}) is not supported by the text model"

@@ -1,0 +1,55 @@
+"""Language identification, and English that the identifier calls another language."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchkeeper.signals.classifiers.detector import judgeability
+from watchkeeper.signals.classifiers.language import detect_language, english_words_dominate
+
+MULTILINGUAL = frozenset({"ar", "de", "es", "fr", "hi", "it", "nl", "pl", "pt", "zh"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bitch im too mad im finna throw this bitch outside",
+        "i am a pumpkin bread slut",
+        "Merry Christmas to you too babe, i love ya *kisses*",
+    ],
+)
+def test_informal_english_called_another_language_is_read_as_english(text: str) -> None:
+    lang, conf = detect_language(text)
+    assert lang != "en" and conf >= 0.7  # the identifier's mistake this guards against
+    assert english_words_dominate(text, lang)
+    assert judgeability(text, None, MULTILINGUAL) == ("ok", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quindi cerchi qualcosa di nuovo, qualcosa che ti faccia sentire vivo?",
+        "Ich hasse alle Ausländer, die sollen verschwinden",
+        "Torturaremos a estas mujeres sin piedad.",  # called Esperanto; two of six words are English too
+        "je vous conseille de bloquer ce compte qui fait la chasse aux antisémites",
+        "انا ما بطقش النساء الي زيك.",
+        "我讨厌所有的外国人",
+    ],
+)
+def test_text_in_another_language_stays_in_it(text: str) -> None:
+    lang, _conf = detect_language(text)
+    assert lang != "en"
+    assert not english_words_dominate(text, lang)
+    assert judgeability(text, None, MULTILINGUAL)[0] in {"multilingual", "unverified"}
+
+
+def test_placeholders_and_a_lone_english_word_do_not_make_english() -> None:
+    assert not english_words_dominate("<user> <user> hola amigo", "es")
+    assert not english_words_dominate("super nice chanson", "fr")
+
+
+def test_norwegian_is_looked_up_under_wordfreqs_code() -> None:
+    """The identifier says "no", wordfreq "nb": without the mapping every Norwegian word would look
+    foreign to both lists and the English ones alone would count."""
+    text = "jeg har det bra i dag og hun er her"
+    assert not english_words_dominate(text, "no")
