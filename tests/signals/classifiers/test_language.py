@@ -53,3 +53,12 @@ def test_norwegian_is_looked_up_under_wordfreqs_code() -> None:
     foreign to both lists and the English ones alone would count."""
     text = "jeg har det bra i dag og hun er her"
     assert not english_words_dominate(text, "no")
+
+
+def test_only_the_identifiers_sample_is_read() -> None:
+    """The test checks the identifier's verdict on the same first 500 characters; a huge text's tail
+    is never walked word by word."""
+    head = "i am so tired of this weather and i just want to go home now " * 7  # ~440 characters
+    tail = " jag har det bra i dag och hon är här" * 3000  # ~110 KB of Swedish
+    assert english_words_dominate(head + tail, "sv")
+    assert not english_words_dominate(tail, "sv")
