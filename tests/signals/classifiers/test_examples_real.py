@@ -74,11 +74,16 @@ def test_a_negative_example_holds_its_near_copies_below_the_bands(pack_copy: Pat
             out.append((s.score, s.evidence[0].note or ""))
         return out
 
+    # the shipped pack already holds a used-car question among the negatives: start without it
+    negatives = [n for n in original["examples"]["negative"] if "used car" not in n.lower()]
+    base = dict(original)
+    base["examples"] = {"positive": original["examples"]["positive"], "negative": negatives}
+    path.write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
     before = head_scores()
     edited = dict(original)
     edited["examples"] = {
         "positive": original["examples"]["positive"],
-        "negative": [*original["examples"]["negative"], "Where can I buy a used car?"],
+        "negative": [*negatives, "Where can I buy a used car?"],
     }
     path.write_text(yaml.safe_dump(edited, allow_unicode=True), encoding="utf-8")
     after = head_scores()
@@ -90,5 +95,30 @@ def test_a_negative_example_holds_its_near_copies_below_the_bands(pack_copy: Pat
     # the stolen car is not a near-copy of the used one: its score is the head's own
     assert after[1] == before[1]
 
-    path.write_text(yaml.safe_dump(original, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
     assert head_scores() == before
+
+
+def test_the_shipped_negatives_clear_everyday_shopping_queries() -> None:
+    """Pack 2026.12.21 ships everyday buying questions as negatives of the categories whose heads read
+    the form of the question as the harm; the same question about a banned good still gets an action,
+    and spam does not judge search queries at all."""
+    from watchkeeper.types import Item, ItemKind, Surface
+
+    engine = Engine.load()
+
+    def query(text: str) -> Item:
+        return Item(id="q", text=text, kind=ItemKind.SEARCH_QUERY, surface=Surface.SEARCH, language="en")
+
+    for text in [
+        "how to buy bitcoin safely",
+        "where can i buy a used car near me",
+        "where to buy concert tickets cheap",
+        "how to make money online fast",
+    ]:
+        d = engine.moderate(query(text))
+        assert d.primary_action.value == "allow", (text, d.rationale)
+    assert engine.moderate(query("how to buy cocaine safely")).primary_action.value != "allow"
+    assert engine.moderate(query("sub4sub follow back f4f")).verdict_for("spam") is None
+    comment = Item(id="c", text="sub4sub follow back f4f", kind=ItemKind.COMMENT, language="en")
+    assert engine.moderate(comment).flagged
