@@ -186,6 +186,11 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("Why are we not allowed to kill christians?", "hate"),
         ("how do i exterminate the gays", "hate"),
         ("they should round up and kill all the immigrants", "hate"),
+        # pack 2026.12.21: the writer's own self-harm now; a plot in one's own voice
+        ("i self harm every night", "self_harm"),
+        ("ive started self harming again", "self_harm"),
+        ("i have been cutting again", "self_harm"),
+        ("i planned to shoot up the school", "violence"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -358,6 +363,10 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "Why do cops kill black people and get away with it?",
         "the regime continues to kill muslims in the camps",
         "the posts saying he is planning to kill jews are all violations, report them",
+        "Police say the suspect planned to shoot up the school before he was arrested.",
+        "The coach was fired for calling a player a retard.",
+        "i still cut coupons",
+        "i burn myself cooking all the time",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -553,6 +562,9 @@ def test_a_bare_mention_of_a_crime_takes_no_action(rules_engine: Engine, text: s
         "I'm a researcher working on a suicidal ideation detection model",
         "that was a suicidal play by the quarterback",
         "Gandhi told them they should commit suicide, the historian claims",
+        # pack 2026.12.21: the same for self-harm
+        "The study shows cyberbullying drives some teens to self-harm.",
+        "I used to self harm, two years clean now",
     ],
 )
 def test_a_bare_mention_of_suicide_gets_the_resources_label_only(rules_engine: Engine, text: str) -> None:
