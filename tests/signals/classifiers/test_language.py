@@ -16,6 +16,8 @@ MULTILINGUAL = frozenset({"ar", "de", "es", "fr", "hi", "it", "nl", "pl", "pt", 
         "bitch im too mad im finna throw this bitch outside",
         "i am a pumpkin bread slut",
         "Merry Christmas to you too babe, i love ya *kisses*",
+        # "u", "in" and "fortnite" are as common in German: they take no side
+        "im gonna kill u in fortnite tonight",
     ],
 )
 def test_informal_english_called_another_language_is_read_as_english(text: str) -> None:
@@ -30,7 +32,9 @@ def test_informal_english_called_another_language_is_read_as_english(text: str) 
     [
         "Quindi cerchi qualcosa di nuovo, qualcosa che ti faccia sentire vivo?",
         "Ich hasse alle Ausländer, die sollen verschwinden",
-        "Torturaremos a estas mujeres sin piedad.",  # called Esperanto; two of six words are English too
+        # called Esperanto, which wordfreq does not know: two of six words are English too, and the
+        # four others count against English
+        "Torturaremos a estas mujeres sin piedad.",
         "je vous conseille de bloquer ce compte qui fait la chasse aux antisémites",
         "انا ما بطقش النساء الي زيك.",
         "我讨厌所有的外国人",
