@@ -122,3 +122,16 @@ def test_the_shipped_negatives_clear_everyday_shopping_queries() -> None:
     assert engine.moderate(query("sub4sub follow back f4f")).verdict_for("spam") is None
     comment = Item(id="c", text="sub4sub follow back f4f", kind=ItemKind.COMMENT, language="en")
     assert engine.moderate(comment).flagged
+
+
+def test_an_accidental_cut_is_held_by_the_shipped_negatives() -> None:
+    """Pack 2026.12.23: the self_harm head scores "i cut myself shaving" 1.0 (removal); the shipped
+    negatives "I cut myself shaving." and "I accidentally cut myself." hold such near-copies below the
+    bands, while the writer's deliberate cutting keeps its removal and review."""
+    engine = Engine.load()
+    for text in ["i cut myself shaving", "i accidentally cut myself"]:
+        d = engine.moderate_text(text)
+        assert d.primary_action.value == "allow", (text, d.rationale)
+    for text in ["i cut myself on purpose", "i cut myself again"]:
+        assert engine.moderate_text(text).flagged, text
+

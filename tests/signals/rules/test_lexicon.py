@@ -367,6 +367,8 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "The coach was fired for calling a player a retard.",
         "i still cut coupons",
         "i burn myself cooking all the time",
+        "i cut myself shaving",
+        "ouch, accidentally burned myself on the pan",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
