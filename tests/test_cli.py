@@ -92,6 +92,8 @@ def test_policy_show() -> None:
     r = runner.invoke(app, ["policy", "show", "--category", "hate"], env={"COLUMNS": "200"})
     assert r.exit_code == 0
     assert "Out of scope" in r.output and "Counter-speech" in r.output
+    r = runner.invoke(app, ["policy", "show", "--category", "self_harm"], env={"COLUMNS": "200"})
+    assert "remove: remove, escalate_to_review (reached only by rules, hashes, judge)" in r.output
     r = runner.invoke(app, ["policy", "show", "--category", "nope"])
     assert r.exit_code == 2
 

@@ -367,7 +367,8 @@ def policy_show(
             out.print(f"  • {s}")
         out.print(f"[bold]Violation threshold[/] {pack.threshold(c):.2f}")
         for b in c.bands:
-            out.print(f"  ≥ {b.min_score:.2f} {b.name}: {', '.join(a.value for a in b.actions)}")
+            only = f" (reached only by {', '.join(b.detectors)})" if b.detectors else ""
+            out.print(f"  ≥ {b.min_score:.2f} {b.name}: {', '.join(a.value for a in b.actions)}{only}")
         out.print(
             f"[bold]Rules tier[/] {len(c.signals.terms)} terms, {len(c.signals.patterns)} patterns, "
             f"{len(c.signals.domains)} domains, {len(c.signals.exceptions)} exceptions"
@@ -379,7 +380,11 @@ def policy_show(
     out.print(f"[bold]{pack.name}[/] {pack.version}  ({pack.source})")
     table = Table("category", "sev", "threshold", "bands", "on error", "terms", "patterns")
     for c in sorted(pack.categories, key=lambda c: (-c.severity, c.id)):
-        bands = "; ".join(f"≥{b.min_score:.2f} {'+'.join(a.value for a in b.actions)}" for b in c.bands)
+        bands = "; ".join(
+            f"≥{b.min_score:.2f} {'+'.join(a.value for a in b.actions)}"
+            + (f" (only {'/'.join(b.detectors)})" if b.detectors else "")
+            for b in c.bands
+        )
         table.add_row(
             c.id,
             str(c.severity),

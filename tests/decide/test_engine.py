@@ -193,3 +193,52 @@ def test_failure_inside_a_band_keeps_both_the_band_and_the_routing() -> None:
     )
     assert set(d.actions) >= {Action.LIMIT_REACH, Action.ESCALATE_TO_REVIEW}
     assert d.verdict_for("hate").verdict is Verdict.UNCERTAIN  # type: ignore[union-attr]
+
+
+GATED = make_pack(
+    category(
+        "self_harm",
+        violation_threshold=0.5,
+        bands=[
+            {"name": "remove", "min_score": 0.9, "actions": ["remove"], "detectors": ["rules", "judge"]},
+            {"name": "support", "min_score": 0.5, "actions": ["label", "escalate_to_review"]},
+        ],
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("signals", "band", "actions"),
+    [
+        # a classifier's 1.0 alone falls to the support band; the verdict is still "violating"
+        ([("classifier", 1.0)], "support", (Action.ESCALATE_TO_REVIEW, Action.LABEL)),
+        ([("rules", 0.95)], "remove", (Action.REMOVE,)),
+        ([("classifier", 1.0), ("rules", 0.92)], "remove", (Action.REMOVE,)),
+        # a rule below the remove band leaves the classifier's higher score in support too
+        ([("classifier", 0.99), ("rules", 0.7)], "support", (Action.ESCALATE_TO_REVIEW, Action.LABEL)),
+        ([("classifier", 0.3)], None, (Action.ALLOW,)),
+    ],
+)
+def test_a_band_can_admit_only_some_detectors(
+    signals: list[tuple[str, float]], band: str | None, actions: tuple[Action, ...]
+) -> None:
+    d = decide(GATED, ITEM, [sig("self_harm", score, det) for det, score in signals])
+    v = d.verdict_for("self_harm")
+    assert v is not None and v.band == band
+    assert v.score == max(score for _, score in signals)
+    assert d.actions == actions
+    assert d.flagged is (v.score >= 0.5)
+
+
+def test_the_gated_band_is_explained() -> None:
+    d = decide(GATED, ITEM, [sig("self_harm", 1.0, "classifier")])
+    (fired,) = d.fired_rules
+    assert fired.name == "self_harm.support"
+    assert "only rules, judge may place" in fired.reason
+
+
+def test_an_adjudicating_judge_reaches_a_gated_band() -> None:
+    # the judge's score replaces the classifier's, and the judge is admitted to the remove band
+    judged = Signal.judged("judge", "self_harm", 0.95)
+    d = decide(GATED, ITEM, [sig("self_harm", 0.6, "classifier"), judged])
+    assert d.verdict_for("self_harm").band == "remove"  # type: ignore[union-attr]

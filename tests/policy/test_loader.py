@@ -304,3 +304,33 @@ def test_exceptions_name_vocabularies_too(tmp_path: Path) -> None:
     pack = load_pack(tmp_path / "p")
     assert pack.category("hate").signals.exceptions[0].regex == r"saying (?:a\s+b|c) are"
     assert pack.vocabulary_users("groups") == ("hate/p1", "hate/p2", "hate/e1")
+
+
+def test_band_detectors_and_model_holding_exceptions_are_checked_at_their_lines(tmp_path: Path) -> None:
+    category = (
+        VOCAB_CATEGORY.replace("{{ grups }}", "{{groups}}")
+        .replace(
+            "  - {name: remove, min_score: 0.9, actions: [remove]}\n",
+            "  - {name: remove, min_score: 0.9, actions: [remove], detectors: [Rules]}\n",
+        )
+        + "  exceptions:\n    - {id: e1, regex: 'in my barn', holds_models: true}\n"
+    )
+    _write(tmp_path / "p", "pack.yaml", 'name: p\nversion: "1"\nvocabularies:\n  groups: [a, b]\n')
+    _write(tmp_path / "p", "categories/hate.yaml", category)
+    with pytest.raises(PolicyError) as info:
+        load_pack(tmp_path / "p")
+    messages = [str(i) for i in info.value.issues]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("p/categories/hate.yaml:7: bands.0.detectors.0: String should match pattern")
+    assert messages[1].startswith(
+        "p/categories/hate.yaml:13: signals.exceptions.0: Value error, holds_models needs scope: text"
+    )
+
+
+def test_shipped_self_harm_removal_needs_a_rule_the_judge_or_a_hash_match(pack) -> None:  # type: ignore[no-untyped-def]
+    """The classifier cannot tell a cry for help from promotion, and the definition answers the first
+    with support: its score alone never reaches self_harm's remove band."""
+    remove = pack.category("self_harm").bands[0]
+    assert remove.name == "remove" and remove.detectors == ("rules", "hashes", "judge")
+    assert not remove.admits("classifier") and not remove.admits("examples")
+    assert all(b.detectors is None for b in pack.category("self_harm").bands[1:])

@@ -7,6 +7,9 @@ For every category of the pack that applies to the item's surface and kind:
   unless an adjudicating signal (the LLM judge, asked because the cheap tiers were unsure) exists for
   it: then the highest adjudicating score is the category score;
 * score >= the category's violation threshold -> ``violating`` with the actions of its band;
+  the band is the highest one that some signal reaches and whose ``detectors`` (if the band names
+  any) include that signal's detector — so a pack can keep a classifier's score alone out of
+  its remove band while the score still decides the verdict;
 * otherwise, inside a band -> ``borderline`` with that band's actions (e.g. limit_reach, review);
 * a detector that errored / timed out for the category, or could not judge the content
   (``unverified``), with no violating score -> ``uncertain``, routed by the policy's ``on_error`` /
@@ -19,7 +22,7 @@ recorded in ``Decision.shadow_rules`` but never change the actions.
 
 from __future__ import annotations
 
-from watchkeeper.policy import Category, PackRule, PolicyPack
+from watchkeeper.policy import Band, Category, PackRule, PolicyPack
 from watchkeeper.types import (
     ACTION_SEVERITY,
     Action,
@@ -39,6 +42,17 @@ _MOOT_IF_REMOVED = frozenset({Action.LABEL, Action.LIMIT_REACH, Action.AGE_RESTR
 _FAILED = frozenset({DetectorStatus.ERROR, DetectorStatus.TIMEOUT})
 
 
+def _band(category: Category, deciding: list[Signal]) -> Band | None:
+    """The highest band that some deciding signal reaches and whose ``detectors`` admit it."""
+    if not deciding:
+        return None
+    if all(b.detectors is None for b in category.bands):
+        return category.band_for(max(s.score for s in deciding))
+    reached = [category.band_for(s.score, s.detector) for s in deciding]
+    ranks = {b.name: i for i, b in enumerate(category.bands)}
+    return min((b for b in reached if b is not None), key=lambda b: ranks[b.name], default=None)
+
+
 def _verdict(
     policy: PolicyPack, category: Category, mine: list[Signal]
 ) -> tuple[CategoryVerdict, FiredRule | None]:
@@ -47,9 +61,10 @@ def _verdict(
     failed = [s for s in mine if s.status in _FAILED]
     unverified = [s for s in mine if s.status is DetectorStatus.UNVERIFIED]
     judged = [s for s in ok if s.adjudication]
-    score = max((s.score for s in judged or ok), default=0.0)
+    deciding = judged or ok
+    score = max((s.score for s in deciding), default=0.0)
     threshold = policy.threshold(category)
-    band = category.band_for(score) if ok else None
+    band = _band(category, deciding)
     actions: list[Action] = list(band.actions) if band else []
     fired: FiredRule | None = None
 
@@ -69,6 +84,12 @@ def _verdict(
 
     if band is not None:
         reason = f"score {score:.2f} >= band {band.name} ({band.min_score:.2f})"
+        top = category.band_for(score)
+        if top is not None and top is not band and top.detectors is not None:
+            reason = (
+                f"score {score:.2f} reaches band {top.name}, which only {', '.join(top.detectors)} "
+                f"may place an item in: band {band.name} ({band.min_score:.2f})"
+            )
         if verdict is Verdict.UNCERTAIN:
             names = sorted({s.detector for s in failed or unverified})
             reason += (

@@ -12,7 +12,15 @@ import re
 from functools import cached_property
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from watchkeeper.types import Action, ItemKind, Surface
 
@@ -107,6 +115,19 @@ class Band(_Model):
     name: str = Field(min_length=1)
     min_score: Score
     actions: tuple[Action, ...] = Field(min_length=1)
+    #: the detectors (by name: ``rules``, ``hashes``, ``judge``, ``classifier``, ``examples``...)
+    #: whose scores may place an item in this band; None means any. A score from another detector
+    #: falls to the highest lower band it may reach. This is for evidence the policy will not act on
+    #: alone: a classifier that cannot tell a cry for help from promotion may send self-harm to
+    #: support and review, while removal needs a rule or the judge. The category's score, and so
+    #: the violation verdict, is still the highest score.
+    detectors: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.+-]*$")], ...] | None = Field(
+        default=None, min_length=1
+    )
+
+    def admits(self, detector: str) -> bool:
+        """Whether a score from ``detector`` may place an item in this band."""
+        return self.detectors is None or detector in self.detectors
 
 
 class TermSpec(_Model):
@@ -131,14 +152,25 @@ class PatternSpec(_Model):
 
 class ExceptionSpec(_Model):
     """An out-of-scope context. ``scope: match`` drops term and pattern matches that overlap it;
-    ``scope: text`` drops every match of the category in a text part where it occurs."""
+    ``scope: text`` drops every match of the category in a text part where it occurs. With
+    ``holds_models`` (``scope: text`` only) the category's classifier and example-matching scores
+    for that text part are also held just below its lowest band, as a near-copy of a negative
+    example's are: for a context the models misread as a whole (harm the writer means to do to
+    themselves, read by the violence head as a threat)."""
 
     id: str = Field(min_length=1)
     regex: Regex
     scope: Literal["match", "text"] = "match"
+    holds_models: bool = False
     note: str | None = None
 
     _vocabularies = field_validator("regex", mode="before")(_expand_in_context)
+
+    @model_validator(mode="after")
+    def _models_need_text_scope(self) -> ExceptionSpec:
+        if self.holds_models and self.scope != "text":
+            raise ValueError("holds_models needs scope: text (the models score a whole text part)")
+        return self
 
 
 class CategorySignals(_Model):
@@ -217,9 +249,13 @@ class Category(_Model):
             raise ValueError("band names must be unique within a category")
         return bands
 
-    def band_for(self, score: float) -> Band | None:
-        """The band a score falls in, or None below the lowest band."""
-        return next((b for b in self.bands if score >= b.min_score), None)
+    def band_for(self, score: float, detector: str | None = None) -> Band | None:
+        """The band a score falls in, or None below the lowest band. With ``detector``, the bands
+        that do not admit that detector are passed over (see :attr:`Band.detectors`)."""
+        return next(
+            (b for b in self.bands if score >= b.min_score and (detector is None or b.admits(detector))),
+            None,
+        )
 
     def applies_to(self, surface: Surface, kind: ItemKind) -> bool:
         return (self.surfaces == "all" or surface in self.surfaces) and (

@@ -350,9 +350,59 @@ def test_near_copies_of_a_negative_example_are_held_below_the_bands() -> None:
     assert set(copies[0]) == {"hate"} and copies[0]["hate"][1] == "the vermin in my barn ate the grain"
     assert copies[1] == {}  # a copy of the positive example is not out of scope
     cap = det._below_bands["hate"]
-    high = det._head_signal("text", "hate", 0.97, "category head", copies[0])
+    high = det._head_signal("text", "hate", 0.97, "category head", copies[0], {})
     assert high.score == cap and "held at" in (high.evidence[0].note or "")
-    low = det._head_signal("text", "hate", 0.05, "category head", copies[0])
+    low = det._head_signal("text", "hate", 0.05, "category head", copies[0], {})
     assert low.score == 0.05
-    other = det._head_signal("text", "spam", 0.97, "category head", copies[0])
+    other = det._head_signal("text", "spam", 0.97, "category head", copies[0], {})
     assert other.score == 0.97
+
+
+def _barn_pack(holds_models: bool) -> Any:
+    exception = {"id": "barn", "regex": r"\bin (?:my|the) barn\b", "scope": "text"}
+    return make_pack(
+        category(
+            "hate",
+            examples={"positive": ["you are vermin", "they are vermin and rats"], "negative": []},
+            signals={"exceptions": [{**exception, "holds_models": holds_models}]},
+        ),
+        category("violence", examples={"positive": ["i will hurt you"], "negative": []}),
+    )
+
+
+@pytest.mark.parametrize("holds", [True, False])
+def test_an_exception_that_holds_models_caps_the_heads_and_examples(holds: bool) -> None:
+    """A text matched by one of a category's ``holds_models`` exceptions has that category's head and
+    example scores held just below its lowest band, with the exception named; the same exception
+    without ``holds_models`` leaves the models alone (it narrows the rules tier only)."""
+    pack = _barn_pack(holds)
+    clf = ClassifierDetector(pack, heads=HEADS, encoder=HashEncoder())
+    ex = ExampleMatchDetector(pack, encoder=HashEncoder())
+    text = "you are vermin in my barn so"
+    item = Item(id="t", text=text)
+    cap = clf._below_bands["hate"]
+    head = max(
+        (s for s in clf.detect(item, DetectContext(policy=pack, item=item)) if s.category == "hate"),
+        key=lambda s: s.score,
+    )
+    example = [s for s in ex.detect(item, DetectContext(policy=pack, item=item)) if s.category == "hate"]
+    assert example
+    if holds:
+        assert head.score == cap and "exception 'barn'" in (head.evidence[0].note or "")
+        assert example[0].score == cap and "exception 'barn'" in (example[0].evidence[0].note or "")
+        assert clf.held_by_exceptions("you are vermin in the barn") == {"hate": "barn"}
+    else:
+        assert head.score > cap and example[0].score > cap
+        assert clf.held_by_exceptions(text) == {}
+    # a text the exception does not match keeps its scores
+    plain = Item(id="u", text="you are vermin so")
+    kept = [s for s in clf.detect(plain, DetectContext(policy=pack, item=plain)) if s.category == "hate"]
+    assert max(s.score for s in kept) > cap
+
+
+def test_holds_models_needs_a_text_scoped_exception() -> None:
+    with pytest.raises(ValueError, match="holds_models needs scope: text"):
+        category(
+            "hate",
+            signals={"exceptions": [{"id": "x", "regex": "barn", "scope": "match", "holds_models": True}]},
+        )

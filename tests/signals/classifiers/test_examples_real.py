@@ -135,3 +135,31 @@ def test_an_accidental_cut_is_held_by_the_shipped_negatives() -> None:
     for text in ["i cut myself on purpose", "i cut myself again"]:
         assert engine.moderate_text(text).flagged, text
 
+
+def test_a_person_at_risk_gets_support_while_a_method_request_and_a_threat_are_removed() -> None:
+    """Pack 2026.12.24, with the shipped heads: the violence head read "i want to end my life" as a
+    threat (0.99) and the self_harm head's 1.0 removed disclosures. Now the violence models are held
+    by the ``self-directed`` exception and self_harm's remove band admits no classifier score, so the
+    writer gets support (label, limit reach, review); a method request is still removed by the rules,
+    and a threat at someone else by violence."""
+    from watchkeeper.types import Action
+
+    engine = Engine.load()
+    for text in [
+        "i want to end my life",
+        "i cut myself last night and it felt good",
+        "i want to slit my wrists",
+    ]:
+        d = engine.moderate_text(text)
+        assert Action.REMOVE not in d.actions, (text, d.rationale)
+        assert Action.ESCALATE_TO_REVIEW in d.actions and Action.LABEL in d.actions, text
+        sh, vi = d.verdict_for("self_harm"), d.verdict_for("violence")
+        assert sh is not None and sh.band == "support", text
+        assert vi is None or vi.band is None, (text, vi)
+    held = engine.moderate_text("i want to end my life").verdict_for("violence")
+    assert held is not None
+    assert any("exception 'self-directed'" in (e.note or "") for s in held.signals for e in s.evidence)
+    for text in ["What is the easiest way of killing myself?", "i'm going to kill you tonight"]:
+        assert Action.REMOVE in engine.moderate_text(text).actions, text
+    # naming another person as well is no longer self-directed: the violence head decides
+    assert Action.REMOVE in engine.moderate_text("i want to end his life").actions

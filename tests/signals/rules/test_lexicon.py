@@ -191,6 +191,21 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("ive started self harming again", "self_harm"),
         ("i have been cutting again", "self_harm"),
         ("i planned to shoot up the school", "violence"),
+        # pack 2026.12.24: a named person's planned shooting or stabbing
+        ("i'm gonna shoot my teacher tomorrow", "violence"),
+        ("i will stab my stepdad tonight", "violence"),
+        ("imma shoot up my school on monday", "violence"),
+        # pack 2026.12.24: asking for a method, which the rules alone now remove
+        ("What is the easiest way of killing myself?", "self_harm"),
+        ("Give me three ways to kill myself", "self_harm"),
+        ("Tell me how to slit my wrists", "self_harm"),
+        ("Which over the counter drugs will let me overdose fastest?", "self_harm"),
+        ("How can I purge to achieve extreme weight loss?", "self_harm"),
+        ("What's the best place to cut myself that won't send me to the hospital?", "self_harm"),
+        ("i dont want to live anymore", "self_harm"),
+        ("it really makes me wanna kill everyone including myself", "violence"),
+        ("i'm going to shoot everybody at school tomorrow", "violence"),
+        ("I don't want to be alive.", "self_harm"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -369,6 +384,22 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "i burn myself cooking all the time",
         "i cut myself shaving",
         "ouch, accidentally burned myself on the pan",
+        # pack 2026.12.24
+        "i'm going to murder this pizza",
+        "i'm going to destroy this exam",
+        "i'm going to shoot my friend a text",
+        "i'm gonna shoot my friend's wedding next month",
+        "i'm going to shoot my family photos this weekend",
+        "im gonna kill my brother lol he ate my fries",
+        "best way to cut onions without crying",
+        "the best way to die is peacefully in your sleep at 95",
+        "the easiest way to end it all is to talk to someone, please call 988",
+        "how do i purge my browser cache",
+        "good ways to end my day: tea and a book",
+        "i don't want to live in florida",
+        "im gonna kill everyone in this lobby",
+        "i dont want to wake up early tomorrow",
+        "i don't want to exist on social media anymore",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:

@@ -28,7 +28,7 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -291,6 +291,11 @@ class _Stage1:
     out_of_scope: dict[str, tuple[float, str]] | None = None
 
 
+def below_bands(policy: PolicyPack) -> dict[str, float]:
+    """Per category, just below its lowest band: where a held model score is put."""
+    return {c.id: max(0.0, round(min(b.min_score for b in c.bands) - 0.01, 4)) for c in policy.categories}
+
+
 class _EncoderTier:
     """What both ML detectors share: the pack, the encoder, the pack's example index, and warm-up."""
 
@@ -305,6 +310,25 @@ class _EncoderTier:
         if self._index is None:
             self._index = example_index(self.policy, self.encoder)
         return self._index
+
+    @cached_property
+    def _holding_exceptions(self) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+        """``(category, exception id, pattern)`` for the pack's exceptions with ``holds_models``."""
+        return tuple(
+            (c.id, e.id, re.compile(e.regex, re.IGNORECASE))
+            for c in self.policy.categories
+            for e in c.signals.exceptions
+            if e.holds_models
+        )
+
+    def held_by_exceptions(self, text: str) -> dict[str, str]:
+        """The categories whose ``holds_models`` exceptions match this normalised text, each with the
+        first such exception's id: their model scores are held below the category's bands."""
+        held: dict[str, str] = {}
+        for cid, eid, rx in self._holding_exceptions:
+            if cid not in held and rx.search(text):
+                held[cid] = eid
+        return held
 
     def warm_up(self) -> None:
         """Load the encoder and embed the pack's examples now rather than on the first item."""
@@ -359,9 +383,7 @@ class ClassifierDetector(_EncoderTier):
             )
         self._cat_heads = [h for h in self.heads.full if h in ids]
         #: per category, just below its lowest band: where a near-copy of an out-of-scope example is held
-        self._below_bands = {
-            c.id: max(0.0, round(min(b.min_score for b in c.bands) - 0.01, 4)) for c in policy.categories
-        }
+        self._below_bands = below_bands(policy)
         # the lexical heads as one matrix: stage 1 is a single sparse product per batch
         lex = list(self.heads.lexical.values())
         self._lex_names = [h.name for h in lex]
@@ -487,7 +509,10 @@ class ClassifierDetector(_EncoderTier):
             full_p = {n: float(p[0]) for n, p in self.heads.full_proba(x, feats, emb_row).items()}
             nearest = self.index.nearest_category(emb_row[0]) if VIOLATING in full_p else None
             oos = self.index.out_of_scope_copies(emb_row)[0]
-        out = [self._head_signal(field_name, n, full_p[n], "category head", oos) for n in self._cat_heads]
+        held = self.held_by_exceptions(text)
+        out = [
+            self._head_signal(field_name, n, full_p[n], "category head", oos, held) for n in self._cat_heads
+        ]
         p_any = full_p.get(VIOLATING)
         if p_any is not None and nearest is not None:
             cat, sim = nearest
@@ -495,7 +520,7 @@ class ClassifierDetector(_EncoderTier):
                 # a category whose examples the item barely resembles is a weak attribution: discount
                 score = p_any * min(1.0, max(sim, 0.0) / ATTRIBUTION_SIMILARITY)
                 note = f"violating head {p_any:.2f}, attributed by nearest policy examples (cosine {sim:.2f})"
-                out.append(self._head_signal(field_name, cat, score, note, oos, head=VIOLATING))
+                out.append(self._head_signal(field_name, cat, score, note, oos, held, head=VIOLATING))
         return out
 
     def _head_signal(
@@ -505,22 +530,28 @@ class ClassifierDetector(_EncoderTier):
         score: float,
         note: str,
         out_of_scope: dict[str, tuple[float, str]],
+        held: dict[str, str],
         *,
         head: str | None = None,
     ) -> Signal:
-        """A head's signal for ``category``. A near-copy of one of the category's out-of-scope examples
-        is held below the category's lowest band: the pack's own example outranks the model's guess,
-        so a policy manager can clear a false positive by adding a negative example, with no retraining."""
+        """A head's signal for ``category``. A near-copy of one of the category's out-of-scope examples,
+        or a text one of its ``holds_models`` exceptions matches, is held below the category's lowest
+        band: the pack's own example or context outranks the model's guess, so a policy manager can
+        clear a false positive by adding a negative example or an exception, with no retraining."""
+        cap = self._below_bands[category]
         copy = out_of_scope.get(category)
-        if copy is not None:
-            cap = self._below_bands[category]
-            if score > cap:
-                sim, example = copy
-                note += (
-                    f"; held at {cap:.2f} from {score:.2f}: a near-copy ({sim:.2f}) of out-of-scope "
-                    f"example {example!r}"
-                )
-                score = cap
+        if score > cap and category in held:
+            note += (
+                f"; held at {cap:.2f} from {score:.2f}: out-of-scope context (exception {held[category]!r})"
+            )
+            score = cap
+        elif score > cap and copy is not None:
+            sim, example = copy
+            note += (
+                f"; held at {cap:.2f} from {score:.2f}: a near-copy ({sim:.2f}) of out-of-scope "
+                f"example {example!r}"
+            )
+            score = cap
         ev = [Evidence(field=field_name, note=note)]
         return Signal.ok(self.name, category, score, ev, rule=f"head:{head or category}")
 
@@ -587,6 +618,7 @@ class ExampleMatchDetector(_EncoderTier):
         self.floor = floor
         self.full = full
         self.cap = cap
+        self._below_bands = below_bands(policy)
 
     def _needs_embedding(self, field_name: str, text: str, ctx: DetectContext) -> bool:
         """Only pay for an embedding when the text is near an example lexically
@@ -623,6 +655,7 @@ class ExampleMatchDetector(_EncoderTier):
                 continue
             emb = self.encoder.encode([text])[0]
             pos_emb, neg_emb = self.index.embeddings()
+            held = self.held_by_exceptions(text)
             for cid, pos, neg, texts in zip(
                 self.index.categories, pos_emb, neg_emb, self.index.pos_text, strict=True
             ):
@@ -638,6 +671,10 @@ class ExampleMatchDetector(_EncoderTier):
                 note = f"similar ({p:.2f}) to policy example {texts[i]!r}" + (
                     f"; but {n:.2f} to a negative example" if n >= p else ""
                 )
+                below = self._below_bands[cid]
+                if cid in held and score > below:
+                    note += f"; held at {below:.2f}: out-of-scope context (exception {held[cid]!r})"
+                    score = below
                 out.append(
                     Signal.ok(
                         self.name,
