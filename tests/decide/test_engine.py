@@ -242,3 +242,48 @@ def test_an_adjudicating_judge_reaches_a_gated_band() -> None:
     judged = Signal.judged("judge", "self_harm", 0.95)
     d = decide(GATED, ITEM, [sig("self_harm", 0.6, "classifier"), judged])
     assert d.verdict_for("self_harm").band == "remove"  # type: ignore[union-attr]
+
+
+def test_a_rule_can_require_the_band_a_gated_category_reached() -> None:
+    """``when.bands``: the rule acts only where the decision placed the category in one of these bands,
+    after the bands' ``detectors`` — so an account is suspended on a rule's evidence, never on a
+    classifier's score alone."""
+    pack = make_pack(
+        category(
+            "sexual_minors",
+            violation_threshold=0.5,
+            bands=[
+                {"name": "remove", "min_score": 0.85, "actions": ["remove"], "detectors": ["rules"]},
+                {"name": "review", "min_score": 0.4, "actions": ["escalate_to_review"]},
+            ],
+        ),
+        rules=[
+            {
+                "name": "suspend",
+                "when": {"category": "sexual_minors", "min_score": 0.85, "bands": ["remove"]},
+                "actions": ["suspend_account"],
+            }
+        ],
+    )
+    head = decide(pack, ITEM, [sig("sexual_minors", 0.97, "classifier")])
+    assert head.actions == (Action.ESCALATE_TO_REVIEW,) and head.flagged
+    ruled = decide(pack, ITEM, [sig("sexual_minors", 0.9, "rules")])
+    assert ruled.actions == (Action.SUSPEND_ACCOUNT, Action.REMOVE)
+    assert [r.name for r in ruled.fired_rules] == ["sexual_minors.remove", "suspend"]
+
+
+def test_a_rule_naming_bands_needs_a_category() -> None:
+    from watchkeeper.policy.model import RuleCondition
+
+    with pytest.raises(ValueError, match="bands needs category"):
+        RuleCondition(bands=("remove",))
+
+
+def test_the_shipped_pack_suspends_only_on_rule_evidence(pack) -> None:  # type: ignore[no-untyped-def]
+    """Pack 2026.12.24: the sexual_minors head scored a drug sale 0.97 and csam-suspend suspended the
+    account; now the head alone goes to the specialist queue and a rule's match still suspends."""
+    head = decide(pack, ITEM, [sig("sexual_minors", 0.97, "classifier")])
+    assert Action.SUSPEND_ACCOUNT not in head.actions and Action.REMOVE not in head.actions
+    assert Action.ESCALATE_TO_REVIEW in head.actions and head.flagged
+    ruled = decide(pack, ITEM, [sig("sexual_minors", 0.9, "rules")])
+    assert Action.SUSPEND_ACCOUNT in ruled.actions and Action.REMOVE in ruled.actions

@@ -94,10 +94,26 @@ def test_innocent_text_is_left_alone(raw: str) -> None:
         "v1.2.3",
         "ab1234",
         "4x4",
+        # ages and number compounds: "13yo" was read as leet "ieyo", so no age pattern saw it
+        "13yo",
+        "12y/o",
+        "15yrs",
+        "13-year-old",
+        "8th-graders",
+        "5-star",
     ],
 )
 def test_numeric_tokens_are_guarded(token: str) -> None:
     assert looks_numeric(token)
+
+
+def test_an_age_keeps_its_digits_in_the_matching_text() -> None:
+    assert (
+        normalize("my 13-year-old and her 8th-grade friends").text
+        == "my 13-year-old and her 8th-grade friends"
+    )
+    assert normalize("13yo").text == "13yo"
+    assert normalize("k1ll-y0urself").text == "kill-yourself"  # a word, not a number, leads
 
 
 @pytest.mark.parametrize("token", ["h4t3", "k1ll", "sh1t", "fr33", "n00b", "m0n3y"])

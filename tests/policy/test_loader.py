@@ -138,12 +138,18 @@ rules:
   - name: r1
     when: {category: hate}
     actions: [remove]
+  - name: r2
+    when:
+      category: hate
+      bands: [remove, remvoe]
+    actions: [suspend_account]
 """,
     )
     _write(pack, "categories/hate.yaml", GOOD_CATEGORY.format(id="hate"))
     with pytest.raises(PolicyError) as info:
         load_pack(pack)
     assert sorted(str(i) for i in info.value.issues) == [
+        "p/pack.yaml:13: rule 'r2' names unknown band 'remvoe' of category 'hate' (hint: hate's bands: remove)",
         "p/pack.yaml:5: rule 'r1' names unknown category 'hat' (hint: did you mean 'hate'?)",
         "p/pack.yaml:7: duplicate rule name 'r1' (hint: rule names must be unique)",
     ]

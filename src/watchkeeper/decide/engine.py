@@ -122,11 +122,15 @@ def _verdict(
     return cv, fired
 
 
-def _rule_matches(rule: PackRule, item: Item, scores: dict[str, float], signals: list[Signal]) -> bool:
+def _rule_matches(
+    rule: PackRule, item: Item, verdicts: dict[str, CategoryVerdict], signals: list[Signal]
+) -> bool:
     w = rule.when
     if w.category is not None:
-        score = scores.get(w.category)
-        if score is None or not (w.min_score <= score <= w.max_score):
+        v = verdicts.get(w.category)
+        if v is None or not (w.min_score <= v.score <= w.max_score):
+            return False
+        if w.bands is not None and v.band not in w.bands:
             return False
     if w.surfaces is not None and item.surface not in w.surfaces:
         return False
@@ -188,11 +192,11 @@ def decide(policy: PolicyPack, item: Item, signals: list[Signal]) -> Decision:
         if band_rule is not None:
             fired.append(band_rule)
 
-    scores = {v.category: v.score for v in verdicts}
+    by_id = {v.category: v for v in verdicts}
     shadow: list[FiredRule] = []
     live_pack: list[FiredRule] = []
     for rule in policy.decision_rules:
-        if not _rule_matches(rule, item, scores, signals):
+        if not _rule_matches(rule, item, by_id, signals):
             continue
         fr = FiredRule(
             name=rule.name,

@@ -169,6 +169,8 @@ _NUMERIC = re.compile(
       | v?\d+(?:\.\d+)+[a-z]?\d*                    # versions 1.2.3, v2.0b1
       | (?:0x)?[0-9a-f]{8,}                         # hex / hashes
       | \d+(?:st|nd|rd|th|s|am|pm|x|p|k|mb|gb|kg|km|mm|cm|ml|hz|fps)  # 1st, 90s, 4k, 1080p, 5km
+      | \d{1,3}(?:yo|y/o|yrs?|yrs?/o)                                # ages: 13yo, 12y/o, 15yrs
+      | \d+(?:st|nd|rd|th)?(?:-[a-z]+)+                              # 13-year-old, 8th-graders, 5-star
     )$""",
     re.VERBOSE,
 )

@@ -227,6 +227,20 @@ def load_pack(directory: str | Path) -> PolicyPack:
                         else f"known categories: {', '.join(sorted(known))}",
                     )
                 )
+            by_id = {c.id: c for c in categories}
+            if cat in by_id and rule.when.bands is not None:
+                names = [b.name for b in by_id[cat].bands]
+                for j, band in enumerate(rule.when.bands):
+                    if band not in names:
+                        issues.append(
+                            PolicyIssue(
+                                mdoc_lines.display,
+                                mdoc_lines.line_for(("rules", i, "when", "bands", j))
+                                or mdoc_lines.line_for(("rules", i, "when")),
+                                f"rule {rule.name!r} names unknown band {band!r} of category {cat!r}",
+                                f"{cat}'s bands: {', '.join(names)}",
+                            )
+                        )
 
         # the judge's defaults name the default pack's categories; only what a pack sets itself is checked
         explicit = manifest.judge.model_fields_set

@@ -281,6 +281,15 @@ class RuleCondition(_Model):
     min_author_strikes: int | None = Field(default=None, ge=0)  # reads item.metadata["author_strikes"]
     #: a known-bad media match from this hash bank (see ``banks:``)
     bank: str | None = None
+    #: ``category``'s band must be one of these: the band the decision placed it in, after the
+    #: bands' ``detectors`` (so a rule can act only where a rule, a hash match or the judge did)
+    bands: tuple[str, ...] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _bands_need_category(self) -> RuleCondition:
+        if self.bands is not None and self.category is None:
+            raise ValueError("bands needs category: the bands are that category's")
+        return self
 
 
 class PackRule(_Model):
