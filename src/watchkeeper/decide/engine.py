@@ -42,12 +42,13 @@ _MOOT_IF_REMOVED = frozenset({Action.LABEL, Action.LIMIT_REACH, Action.AGE_RESTR
 _FAILED = frozenset({DetectorStatus.ERROR, DetectorStatus.TIMEOUT})
 
 
-def _band(category: Category, deciding: list[Signal]) -> Band | None:
-    """The highest band that some deciding signal reaches and whose ``detectors`` admit it."""
+def _band(category: Category, deciding: list[Signal], score: float) -> Band | None:
+    """The highest band that some deciding signal reaches and whose ``detectors`` admit it
+    (``score``: the highest deciding score)."""
     if not deciding:
         return None
-    if all(b.detectors is None for b in category.bands):
-        return category.band_for(max(s.score for s in deciding))
+    if not category.gated:
+        return category.band_for(score)
     reached = [category.band_for(s.score, s.detector) for s in deciding]
     ranks = {b.name: i for i, b in enumerate(category.bands)}
     return min((b for b in reached if b is not None), key=lambda b: ranks[b.name], default=None)
@@ -64,7 +65,7 @@ def _verdict(
     deciding = judged or ok
     score = max((s.score for s in deciding), default=0.0)
     threshold = policy.threshold(category)
-    band = _band(category, deciding)
+    band = _band(category, deciding, score)
     actions: list[Action] = list(band.actions) if band else []
     fired: FiredRule | None = None
 

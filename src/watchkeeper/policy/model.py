@@ -249,6 +249,11 @@ class Category(_Model):
             raise ValueError("band names must be unique within a category")
         return bands
 
+    @cached_property
+    def gated(self) -> bool:
+        """Whether some band admits only some detectors (:attr:`Band.detectors`)."""
+        return any(b.detectors is not None for b in self.bands)
+
     def band_for(self, score: float, detector: str | None = None) -> Band | None:
         """The band a score falls in, or None below the lowest band. With ``detector``, the bands
         that do not admit that detector are passed over (see :attr:`Band.detectors`)."""
