@@ -147,6 +147,7 @@ def test_a_person_at_risk_gets_support_while_a_method_request_and_a_threat_are_r
     engine = Engine.load()
     for text in [
         "i want to end my life",
+        "i want to end my life, sorry mom",
         "i cut myself last night and it felt good",
         "i want to slit my wrists",
     ]:
@@ -161,5 +162,6 @@ def test_a_person_at_risk_gets_support_while_a_method_request_and_a_threat_are_r
     assert any("exception 'self-directed'" in (e.note or "") for s in held.signals for e in s.evidence)
     for text in ["What is the easiest way of killing myself?", "i'm going to kill you tonight"]:
         assert Action.REMOVE in engine.moderate_text(text).actions, text
-    # naming another person as well is no longer self-directed: the violence head decides
+    # harm aimed at another person as well is not self-directed: the violence tiers decide
     assert Action.REMOVE in engine.moderate_text("i want to end his life").actions
+    assert Action.REMOVE in engine.moderate_text("i want to kill my mom and then myself").actions
