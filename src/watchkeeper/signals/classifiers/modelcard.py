@@ -48,7 +48,10 @@ categories they cover (hate); every other category is `unverified` for it.
   "I am going to shoot the next [group] I see") and OpenAI's 64 violence rows, so its unseen-rows
   figure is flattered by the templates. It catches first-person threats to a person better than the
   violating head alone ("I'm going to break your legs after school"), but it judges OpenAI's broader
-  violence (incitement against political groups, graphic description) no better.
+  violence (incitement against political groups, graphic description) no better. It also learned the
+  templates' frame rather than their target: first-person suicidal ideation scores as a threat ("i
+  want to end my life" 0.99). The default pack holds it there (violence's `self-directed` exception,
+  `holds_models`), and self_harm's remove band admits no classifier score.
 - The criminal_activity, dangerous_acts and misinformation heads learned from HarmBench's and
   StrongREJECT's requests (templated, all positive) and generated requests: they judge requests
   for crime, weapons or false articles, not posts about them, and their holdout figures are on
