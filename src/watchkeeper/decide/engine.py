@@ -49,9 +49,10 @@ def _band(category: Category, deciding: list[Signal], score: float) -> Band | No
         return None
     if not category.gated:
         return category.band_for(score)
-    reached = [category.band_for(s.score, s.detector) for s in deciding]
-    ranks = {b.name: i for i, b in enumerate(category.bands)}
-    return min((b for b in reached if b is not None), key=lambda b: ranks[b.name], default=None)
+    return next(
+        (b for b in category.bands if any(s.score >= b.min_score and b.admits(s.detector) for s in deciding)),
+        None,
+    )
 
 
 def _verdict(

@@ -202,6 +202,7 @@ def load_pack(directory: str | Path) -> PolicyPack:
         # categories whose file failed to load still count as known here (their own errors are reported)
         known = {c.id for c in categories} | {p.stem for p in files}
         rule_names: set[str] = set()
+        by_id = {c.id: c for c in categories}
         mdoc_lines = _Doc(manifest_path, _display(root, manifest_path))
         for i, rule in enumerate(manifest.rules):
             if rule.name in rule_names:
@@ -227,7 +228,6 @@ def load_pack(directory: str | Path) -> PolicyPack:
                         else f"known categories: {', '.join(sorted(known))}",
                     )
                 )
-            by_id = {c.id: c for c in categories}
             if cat in by_id and rule.when.bands is not None:
                 names = [b.name for b in by_id[cat].bands]
                 for j, band in enumerate(rule.when.bands):

@@ -254,13 +254,10 @@ class Category(_Model):
         """Whether some band admits only some detectors (:attr:`Band.detectors`)."""
         return any(b.detectors is not None for b in self.bands)
 
-    def band_for(self, score: float, detector: str | None = None) -> Band | None:
-        """The band a score falls in, or None below the lowest band. With ``detector``, the bands
-        that do not admit that detector are passed over (see :attr:`Band.detectors`)."""
-        return next(
-            (b for b in self.bands if score >= b.min_score and (detector is None or b.admits(detector))),
-            None,
-        )
+    def band_for(self, score: float) -> Band | None:
+        """The band a score falls in, or None below the lowest band (whatever the bands'
+        ``detectors``: the decision applies those, :mod:`watchkeeper.decide.engine`)."""
+        return next((b for b in self.bands if score >= b.min_score), None)
 
     def applies_to(self, surface: Surface, kind: ItemKind) -> bool:
         return (self.surfaces == "all" or surface in self.surfaces) and (
