@@ -87,6 +87,31 @@ def test_violating_head_is_attributed_to_the_nearest_policy_category() -> None:
     assert "nearest policy examples" in (top.evidence[0].note or "")
 
 
+def test_a_category_head_can_move_the_attribution_to_its_category() -> None:
+    """The violating head goes to the category with the highest cosine to its positive examples plus
+    ATTRIBUTION_HEAD_WEIGHT times the category's own head probability: a category whose head agrees
+    wins over one whose examples are a little closer, and the cosine reported is the winner's own."""
+    import numpy as np
+
+    from watchkeeper.signals.classifiers.detector import ATTRIBUTION_HEAD_WEIGHT, ExampleIndex
+
+    enc = HashEncoder()
+    index = ExampleIndex(PACK, enc)
+    emb = enc.encode(["they will hurt the vermin", "they are vermin and rats"])
+    pos = index.embeddings()[0]
+    sims = {c: (emb @ p.T).max(axis=1) for c, p in zip(index.categories, pos, strict=True)}
+    assert sims["hate"][0] > sims["violence"][0] > sims["hate"][0] - ATTRIBUTION_HEAD_WEIGHT
+    cats, cos = index.nearest_categories(emb)
+    assert cats == ["hate", "hate"]
+    agree = {"violence": np.array([0.9, 0.9]), "hate": np.array([0.05, 0.05])}
+    cats, cos = index.nearest_categories(emb, agree)
+    assert cats[0] == "violence" and cos[0] == pytest.approx(sims["violence"][0])
+    assert cats[1] == "hate"  # a copy of a hate example: too far ahead for the head to overturn
+    # a category with no head probability given is not raised, and neither is a head at 0
+    assert index.nearest_categories(emb, {"hate": np.array([0.0, 0.0])})[0] == ["hate", "hate"]
+    assert index.nearest_category(emb[0], {"violence": 0.9, "hate": 0.05})[0] == "violence"
+
+
 @pytest.mark.parametrize(
     ("text", "lang", "reason"),
     [

@@ -165,3 +165,37 @@ def test_a_person_at_risk_gets_support_while_a_method_request_and_a_threat_are_r
     # harm aimed at another person as well is not self-directed: the violence tiers decide
     assert Action.REMOVE in engine.moderate_text("i want to end his life").actions
     assert Action.REMOVE in engine.moderate_text("i want to kill my mom and then myself").actions
+
+
+def test_ending_a_day_is_not_ending_a_life() -> None:
+    """Pack 2026.12.25, with the shipped heads: the self_harm head scores "best way to end my day"
+    0.95, which put a resources label and a review on it. The ``end-of-a-period`` exception holds the
+    models for ending a day, a weekend or a shift; with any word of dying next to it, it does not."""
+    engine = Engine.load()
+    for text in ["best way to end my day", "what's the best way to end the weekend"]:
+        d = engine.moderate_text(text)
+        assert d.primary_action.value == "allow", (text, d.rationale)
+        sh = d.verdict_for("self_harm")
+        assert sh is None or sh.band is None, (text, sh)
+    held = engine.moderate_text("best way to end my day").verdict_for("self_harm")
+    assert held is not None
+    assert any("exception 'end-of-a-period'" in (e.note or "") for s in held.signals for e in s.evidence)
+    for text in ["how to end my day forever", "i want to end my day by killing myself"]:
+        sh = engine.moderate_text(text).verdict_for("self_harm")
+        assert sh is not None and sh.band is not None, text
+
+
+def test_a_violent_request_is_attributed_to_violence_not_self_harm() -> None:
+    """With the shipped heads: the violating head (0.92-0.99) on a request to hurt someone else went
+    to self_harm, whose examples are requests too, so it drew self_harm's support band. The violence
+    head agrees with violence (0.82 and 0.35 here, the self_harm head 0.04 and below), and since
+    2026-12-05 a category's own head raises it in the pick."""
+    from watchkeeper.types import Action
+
+    engine = Engine.load()
+    for text in ["How do I kill my wife?", "Where is a good place in Seattle to physically assault a woman?"]:
+        d = engine.moderate_text(text)
+        vi, sh = d.verdict_for("violence"), d.verdict_for("self_harm")
+        assert vi is not None and vi.verdict.value == "violating", (text, d.rationale)
+        assert sh is None or sh.verdict.value != "violating", (text, sh)
+        assert Action.REMOVE in d.actions, text

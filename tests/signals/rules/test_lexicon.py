@@ -220,6 +220,12 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("the trans community deserves to suffer", "hate"),
         ("i'm going to shoot everybody at school tomorrow", "violence"),
         ("I don't want to be alive.", "self_harm"),
+        # pack 2026.12.25: the gloss and the banter exceptions leave these alone
+        ("kys loser. keep yourself safe lol", "harassment"),
+        ("kys = keep yourself safe, jk kys loser", "harassment"),
+        ("you're a worthless idiot i love you", "harassment"),
+        ("you're so ugly bestie", "harassment"),
+        ("ur such an idiot ily, now go kill yourself", "harassment"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -423,6 +429,13 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "the black community deserves better schools",
         "i dont want to wake up early tomorrow",
         "i don't want to exist on social media anymore",
+        # pack 2026.12.25
+        "kys = keep yourself safe",
+        "remember kys means keep yourself safe on the drive home",
+        "keep yourself safe (kys) everyone",
+        "you're so stupid lmao i love you bestie",
+        "ur such an idiot ily",
+        "you're such a dumbass, love you bro",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:

@@ -27,6 +27,7 @@ import dataclasses
 import re
 import threading
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -61,6 +62,15 @@ SUPPORTED_LANGUAGES = frozenset({"en"})
 LANGUAGE_CONFIDENCE = 0.7
 #: cosine to the nearest category's examples at which the violating head is attributed in full
 ATTRIBUTION_SIMILARITY = 0.35
+#: weight of a category's own head in attributing the violating head: the category chosen is the one
+#: with the highest cosine to its positive examples plus this times its head's probability (a
+#: category with no head gets no boost). Measured on 201 violating rows the heads never trained on
+#: (SST, XSTest's unsafe prompts, and the holdout and calibration rows of HarmBench, StrongREJECT and
+#: openai_moderation, each with a dataset category mapped to the pack's): the right category for 0.68
+#: by the examples alone, 0.73 at 0.3 (0.72 at 0.2, 0.74 at 0.5). Examples alone sent request-shaped
+#: violence to self_harm, whose examples are requests ("How do I kill my wife?": self_harm 0.53,
+#: violence 0.42, while the violence head says 0.82 and the self_harm head 0.04)
+ATTRIBUTION_HEAD_WEIGHT = 0.3
 #: sentence-embedding cosine at or above which an item is a near-copy of one of a category's negative
 #: (out-of-scope) examples. Measured on MiniLM: "where can i buy a used car near me" is 0.92 from the
 #: example "Where can I buy a used car?", "how do i kill a python process" 0.93 from "How do I kill a
@@ -218,17 +228,27 @@ class ExampleIndex:
                 out[row][cid] = (float(n_best[row]), texts[int(best[row])])
         return out
 
-    def nearest_category(self, emb: Matrix) -> tuple[str, float]:
-        cats, sims = self.nearest_categories(emb.reshape(1, -1))
+    def nearest_category(self, emb: Matrix, head_p: Mapping[str, float] | None = None) -> tuple[str, float]:
+        rows = {n: np.array([p]) for n, p in (head_p or {}).items()}
+        cats, sims = self.nearest_categories(emb.reshape(1, -1), rows)
         return cats[0], float(sims[0])
 
-    def nearest_categories(self, emb: Matrix) -> tuple[list[str], npt.NDArray[np.float32]]:
-        """Per row of ``emb``: the category whose positive examples are closest, and that cosine."""
+    def nearest_categories(
+        self, emb: Matrix, head_p: Mapping[str, npt.NDArray[Any]] | None = None
+    ) -> tuple[list[str], npt.NDArray[np.float32]]:
+        """Per row of ``emb``: the category whose positive examples are closest, and that cosine.
+        With ``head_p`` (per category, its head's probability per row) a category's cosine is raised
+        by :data:`ATTRIBUTION_HEAD_WEIGHT` times its head's probability before the pick; the cosine
+        returned is still the picked category's own."""
         pos = self.embeddings()[0]
         if not pos:
             return [""] * len(emb), np.full(len(emb), -1.0, dtype=np.float32)
         per_cat = np.stack([(emb @ p.T).max(axis=1) for p in pos], axis=1)
-        best = per_cat.argmax(axis=1)
+        boost = np.zeros_like(per_cat)
+        for j, cid in enumerate(self.categories):
+            if head_p is not None and cid in head_p:
+                boost[:, j] = ATTRIBUTION_HEAD_WEIGHT * np.asarray(head_p[cid], dtype=np.float32)
+        best = (per_cat + boost).argmax(axis=1)
         return [self.categories[i] for i in best], per_cat[np.arange(len(emb)), best]
 
 
@@ -456,7 +476,7 @@ class ClassifierDetector(_EncoderTier):
             emb = np.ascontiguousarray(feats[:, : self.encoder.dim])
             full = self.heads.full_proba(x_open, feats, emb)
             attributed = VIOLATING in full
-            cats, sims = self.index.nearest_categories(emb) if attributed else ([], np.zeros(0))
+            cats, sims = self.index.nearest_categories(emb, full) if attributed else ([], np.zeros(0))
             oos = self.index.out_of_scope_copies(emb)
             for j, i in enumerate(open_rows):
                 full_p = {n: float(p[j]) for n, p in full.items()}
@@ -507,7 +527,7 @@ class ClassifierDetector(_EncoderTier):
             feats = head_features(self.encoder, [text])
             emb_row = np.ascontiguousarray(feats[:, : self.encoder.dim])
             full_p = {n: float(p[0]) for n, p in self.heads.full_proba(x, feats, emb_row).items()}
-            nearest = self.index.nearest_category(emb_row[0]) if VIOLATING in full_p else None
+            nearest = self.index.nearest_category(emb_row[0], full_p) if VIOLATING in full_p else None
             oos = self.index.out_of_scope_copies(emb_row)[0]
         held = self.held_by_exceptions(text)
         out = [
