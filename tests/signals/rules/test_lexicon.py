@@ -226,6 +226,11 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you're a worthless idiot i love you", "harassment"),
         ("you're so ugly bestie", "harassment"),
         ("ur such an idiot ily, now go kill yourself", "harassment"),
+        ("send me $50 in gift cards and i'll double it", "scam_fraud"),
+        ("deposit 0.1 btc and we will send back 0.2 within the hour", "scam_fraud"),
+        ("elon musk is giving away 5000 btc, scan the qr", "scam_fraud"),
+        ("i'll find you and make you pay, watch your back", "harassment"),
+        ("i'll make you regret it", "harassment"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -436,6 +441,12 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "you're so stupid lmao i love you bestie",
         "ur such an idiot ily",
         "you're such a dumbass, love you bro",
+        "send me the recipe and i'll double it for the party",
+        "what are the signs that my teen is self harming",
+        "warning signs that someone is suicidal",
+        "how do i support a friend who is cutting",
+        "watch your back when you deadlift",
+        "i'm gonna make you pay for dinner next time",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
