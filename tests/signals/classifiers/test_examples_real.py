@@ -180,6 +180,10 @@ def test_ending_a_day_is_not_ending_a_life() -> None:
     held = engine.moderate_text("best way to end my day").verdict_for("self_harm")
     assert held is not None
     assert any("exception 'end-of-a-period'" in (e.note or "") for s in held.signals for e in s.evidence)
+    # the same for cutting out a kind of food (pack 2026.12.27): the head scored it 0.79
+    d = engine.moderate_text("i need to stop eating junk food")
+    assert d.primary_action.value == "allow", d.rationale
+    assert engine.moderate_text("i need to stop eating so i can finally be skinny").flagged
     for text in ["how to end my day forever", "i want to end my day by killing myself"]:
         sh = engine.moderate_text(text).verdict_for("self_harm")
         assert sh is not None and sh.band is not None, text

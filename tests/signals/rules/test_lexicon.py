@@ -231,6 +231,19 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("elon musk is giving away 5000 btc, scan the qr", "scam_fraud"),
         ("i'll find you and make you pay, watch your back", "harassment"),
         ("i'll make you regret it", "harassment"),
+        # pack 2026.12.27
+        ("kill urself loser nobody likes u", "harassment"),
+        ("U on the hit list to bitch kill yo self", "harassment"),
+        ("ur ugly af delete ur account", "harassment"),
+        ("nobody even likes you", "harassment"),
+        ("stop eating, you'll look better skinny", "self_harm"),
+        ("you should just starve yourself", "self_harm"),
+        ("what's your snap cutie, you look young", "minor_safety"),
+        ("are u even in middle school? add me on snap", "minor_safety"),
+        ("5g towers spread the virus, wake up sheeple", "misinformation"),
+        ("the election was stolen and everyone knows it", "misinformation"),
+        ("buy cheap rolex replicas 1:1 quality", "scam_fraud"),
+        ("AAA replica jordans dm me", "scam_fraud"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -447,6 +460,18 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "how do i support a friend who is cutting",
         "watch your back when you deadlift",
         "i'm gonna make you pay for dinner next time",
+        "you should stop eating so much sugar lol",
+        "skip breakfast and you'll be hungry all day",
+        "how do i delete my account",
+        "your ugly af sweater is my favourite",
+        "whats your insta? you look 25 in this pic",
+        "the museum has a replica of the titanic",
+        "the best replicas of roman statues are in this museum",
+        "high quality replica swords for cosplay",
+        "she built a perfect female replica in the lab",
+        "the documentary about the stop the steal rally on january 6",
+        "5g towers are ugly",
+        "nobody likes you when you're 23",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
