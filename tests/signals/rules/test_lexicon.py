@@ -244,6 +244,13 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("the election was stolen and everyone knows it", "misinformation"),
         ("buy cheap rolex replicas 1:1 quality", "scam_fraud"),
         ("AAA replica jordans dm me", "scam_fraud"),
+        # pack 2026.12.28
+        ("do the world a favor and end yourself", "harassment"),
+        ("Get a life or make the world a better place or end yours. No loss trash", "harassment"),
+        ("do everyone a favour and disappear forever", "harassment"),
+        ("the world would be better without you", "harassment"),
+        ("why are you still alive", "harassment"),
+        ("nobody would miss you if you left", "harassment"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -472,6 +479,10 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "the documentary about the stop the steal rally on january 6",
         "5g towers are ugly",
         "nobody likes you when you're 23",
+        "i'm better off without you",
+        "do me a favor and end this meeting early",
+        "when does your shift end? mine ends at 5, or end yours early",
+        "the world would be a better place without racism",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
