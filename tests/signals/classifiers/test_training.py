@@ -37,7 +37,7 @@ def synthetic_only(**kw: Any) -> TrainConfig:
     """A config that trains on the given rows alone (no generated requests), for fixtures whose
     figures must not move when the generators change."""
     generators = ("benign_requests", "policy_requests", "technical_requests", "political_comments")
-    others = ("self_harm_posts", "sexual_requests", "lawful_requests", "everyday_requests")
+    others = ("self_harm_posts", "sexual_requests", "lawful_requests", "everyday_requests", "abuse_comments")
     return TrainConfig(**dict.fromkeys((*generators, *others), 0), **kw)
 
 
@@ -373,6 +373,24 @@ def test_generated_sexual_requests_pair_sexual_asks_with_the_same_personas_kept_
         assert shared in side(0) and shared in side(1), shared
     assert "spicy" in side(1) and "spicy" not in side(0)
     assert "dirty" in side(1) and "dirty" not in side(0)
+    assert not any("{" in t for _, t, _, _ in a)
+
+
+def test_generated_abuse_comments_pair_abuse_of_the_reader_with_the_same_words_aimed_at_no_one() -> None:
+    """Insults, looks and death wishes at the person a comment answers, beside self-deprecation,
+    banter with affection, praise and profanity at a thing in the same words, so that neither an
+    insult word nor "you're such a" decides the label."""
+    from watchkeeper.signals.classifiers.augment import abuse_comments
+
+    a = _balanced_pairs(abuse_comments, 400, "harassment")
+
+    def side(label: int) -> str:
+        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
+
+    for shared in ("you're such a", "idiot", "loser", "ugly", "nobody", "log off", "on this app"):
+        assert shared in side(0) and shared in side(1), shared
+    assert "kill yourself" in side(1) and "kill yourself" not in side(0)
+    assert "i love you" in side(0) and "i love you" not in side(1)
     assert not any("{" in t for _, t, _, _ in a)
 
 

@@ -12,7 +12,10 @@
   groups, beside ordinary political speech on the same subjects (voting out, recalls, prosecution,
   protest, immigration policy);
 * :func:`self_harm_posts` — posts stating intent, methods, hiding injuries or glorifying self-harm,
-  beside recovery stories, support, awareness and fiction on the same subjects.
+  beside recovery stories, support, awareness and fiction on the same subjects;
+* :func:`abuse_comments` — short comments abusing the person they answer (insults, looks, telling
+  them to die or leave), beside self-deprecation, affectionate banter, praise, profanity at no one
+  and criticism of a thing, in the same words.
 
 Ordinary requests:
 
@@ -32,6 +35,7 @@ from collections.abc import Callable
 from watchkeeper.signals.classifiers.heads import VIOLATING
 
 __all__ = [
+    "abuse_comments",
     "benign_labels",
     "benign_requests",
     "everyday_requests",
@@ -950,9 +954,7 @@ def sexual_requests(n: int, seed: int, *, harmful_share: float = 0.5) -> list[tu
             text = text[0].upper() + text[1:]
         return text + rnd.choice(("", "", "?", " pls", "."))
 
-    return _paired(
-        "sexual-request", n, seed, _SEXUAL_REQUESTS, _SEXUAL_LOOKALIKES, harmful_share, dress
-    )
+    return _paired("sexual-request", n, seed, _SEXUAL_REQUESTS, _SEXUAL_LOOKALIKES, harmful_share, dress)
 
 
 # --- Regulated goods: buying, carrying and using them outside the law, beside the lawful way ---------
@@ -1170,3 +1172,116 @@ def everyday_requests(n: int, seed: int, *, harmful_share: float = 0.3) -> list[
         return cat, label, text + rnd.choice(("?", "?", "", " pls", " asap?"))
 
     return _distinct_labelled("everyday-request", n, seed, make)
+
+
+# --- Abuse aimed at the person a comment answers, beside the same words aimed at no one ---------------
+#
+# Since 2026-12-05. The permissive data teach harassment mostly through Davidson's and HateXplain's
+# "offensive" tweets (slurs and "bitch" at no one in particular), so the heads missed plain abuse of the
+# reader in a comment: "kill yourself loser nobody likes you" scored 0.42 violating and 0.13 harassment,
+# "ur ugly af delete ur account" 0.24 and 0.09. Each row is a short comment that abuses the person it
+# answers (label 1: harassment), or one built from the same words that the pack leaves out: the writer
+# about themselves, banter with affection, praise in the same frame, profanity at a thing, support.
+
+_INSULTS = (
+    "idiot",
+    "loser",
+    "clown",
+    "moron",
+    "freak",
+    "waste of space",
+    "failure",
+    "creep",
+    "weirdo",
+    "joke",
+    "dumbass",
+    "nobody",
+    "cow",
+    "pig",
+    "embarrassment",
+)
+_CRUEL = ("stupid", "ugly", "fat", "pathetic", "worthless", "useless", "disgusting", "braindead", "annoying")
+_LOOKS = ("ugly", "fat", "gross", "hideous", "nasty", "disgusting")
+_PRAISE = ("talented", "gorgeous", "funny", "cute", "smart", "pretty", "kind", "creative")
+_TITLES = ("legend", "icon", "genius", "sweetheart", "queen", "king", "gem", "angel", "menace")
+_NUISANCES = ("traffic", "weather", "printer", "wifi", "game", "exam", "update", "monday")
+_CLOSERS = ("", "", "", " lol", " lmao", " 😂", " 💀", " fr", " tbh", "!!")
+
+_ABUSE: dict[str, tuple[str, ...]] = {
+    "harassment": (
+        "you're such a {insult}",
+        "ur a {cruel} {insult}",
+        "you are a {cruel} {insult} and everyone knows it",
+        "kill yourself {insult}",
+        "kill urself, nobody likes you",
+        "kys {insult}",
+        "nobody likes you, {insult}",
+        "everyone hates you, just leave",
+        "no one would miss you if you were gone, {insult}",
+        "ur {looks} af, delete ur account",
+        "you're so {looks} it hurts to look at you",
+        "stop posting, nobody wants to see your {looks} face",
+        "look at this {looks} {insult} trying to dance",
+        "shut up you {cruel} {insult}",
+        "imagine being this {cruel}, {insult}",
+        "do the world a favour and disappear, {insult}",
+        "your parents must be so ashamed of you",
+        "you will never amount to anything, {insult}",
+        "log off forever, you {cruel} {insult}",
+        "go cry about it you {cruel} {insult}",
+        "you're the most {cruel} person on this app",
+        "get off the internet you {looks} {insult}",
+    ),
+}
+_ABUSE_LOOKALIKES: dict[str, tuple[str, ...]] = {
+    "harassment": (
+        "i'm such a {insult}, i forgot my keys again",
+        "i'm a {cruel} {insult} for staying up this late",
+        "i look so {looks} in this pic, why did i post it",
+        "you're such a {insult} lmao i love you",
+        "ur a {insult} and i wouldn't change a thing about you",
+        "you're such a {title}",
+        "ur a {praise} {title} and everyone knows it",
+        "you killed it, go off {title}",
+        "everyone loves you, don't listen to the haters",
+        "nobody deserves to be called {looks}, you look amazing",
+        "you're so {praise} it hurts",
+        "keep posting, your videos make my day",
+        "look at this {praise} baby trying to dance",
+        "this {thing} is so {cruel} i want to scream",
+        "ugh this {thing} is {looks} today",
+        "the ending of this show was so {cruel}",
+        "that referee was a {insult} tonight, what a call",
+        "you will always amount to something, {title}",
+        "log off and get some sleep, {title}",
+        "don't cry, you did your best {title}",
+        "you're the most {praise} person on this app",
+        "calling people {looks} in the comments is not ok",
+    ),
+}
+
+
+def abuse_comments(n: int, seed: int, *, harmful_share: float = 0.5) -> list[tuple[str, str, str, int]]:
+    """Up to ``n`` distinct ``(id, text, category, label)`` short comments: ``harmful_share`` of them
+    abusing the person they answer (harassment, label 1), the rest the same words aimed at no one or
+    said kindly (label 0), some with a closer ("lol", an emoji). The same for the same seed."""
+    cats = sorted(_ABUSE)
+
+    def make(rnd: random.Random) -> tuple[str, int, str]:
+        cat = rnd.choice(cats)
+        label = int(rnd.random() < harmful_share)
+        template = rnd.choice((_ABUSE if label else _ABUSE_LOOKALIKES)[cat])
+        text = template.format(
+            insult=rnd.choice(_INSULTS),
+            cruel=rnd.choice(_CRUEL),
+            looks=rnd.choice(_LOOKS),
+            praise=rnd.choice(_PRAISE),
+            title=rnd.choice(_TITLES),
+            thing=rnd.choice(_NUISANCES),
+        )
+        text += rnd.choice(_CLOSERS)
+        if rnd.random() < 0.3:
+            text = text.capitalize()
+        return cat, label, text
+
+    return _distinct_labelled("abuse-comment", n, seed, make)

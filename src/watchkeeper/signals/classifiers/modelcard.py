@@ -66,6 +66,10 @@ categories they cover (hate); every other category is `unverified` for it.
 - Idioms with "bitch" about things ("karma's a bitch", "this level is a bitch") still score as
   harassment (0.75-0.92): Davidson labels almost every use of the word offensive; generated
   look-alikes brought "life is a bitch but every dog has its day" from 0.79 to 0.40 only.
+- Plain abuse of the reader in a comment ("kill yourself loser nobody likes you") scored 0.42
+  violating until 2026.12.05.1, which added generated abuse comments beside the same words said kindly
+  or about the writer (now 0.94); milder jabs ("you are so annoying", 0.36) and insults of a third
+  person ("she is as dumb as she looks", 0.11) stay low, and the rules tier covers more spellings.
 - Labels come from public datasets with their own definitions (e.g. Davidson's crowd labels are noisy);
   the heads inherit those definitions where they differ from this policy.
 - Calibration is measured on the training mix (ECE below) and the prior shift assumes 20 % violating

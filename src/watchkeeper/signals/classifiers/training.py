@@ -173,6 +173,9 @@ class TrainConfig:
     #: generated chat-style requests for sexual role-play and stories and porn-spam comments, half of
     #: them role-play, stories and self-promotion that are not sexual (:func:`.augment.sexual_requests`)
     sexual_requests: int = 300
+    #: generated short comments abusing the person they answer, half of them the same words aimed at
+    #: no one or said kindly (:func:`.augment.abuse_comments`)
+    abuse_comments: int = 400
     #: generated questions about guns, hunting, prescription drugs and fireworks, half asking around the
     #: law, half the lawful way on the same subjects (:func:`.augment.lawful_requests`). 200 against 0,
     #: same machine: gun and hunting licence questions 0.90 / 0.66 -> 0.05 / 0.08, StrongREJECT recall
@@ -512,6 +515,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         or cfg.political_comments
         or cfg.self_harm_posts
         or cfg.sexual_requests
+        or cfg.abuse_comments
         or cfg.lawful_requests
         or cfg.everyday_requests
     ):
@@ -531,6 +535,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         + augment.political_comments(cfg.political_comments, cfg.seed)
         + augment.self_harm_posts(cfg.self_harm_posts, cfg.seed)
         + augment.sexual_requests(cfg.sexual_requests, cfg.seed)
+        + augment.abuse_comments(cfg.abuse_comments, cfg.seed)
         + augment.lawful_requests(cfg.lawful_requests, cfg.seed)
         + augment.everyday_requests(cfg.everyday_requests, cfg.seed)
     ]
