@@ -203,3 +203,16 @@ def test_a_violent_request_is_attributed_to_violence_not_self_harm() -> None:
         assert vi is not None and vi.verdict.value == "violating", (text, d.rationale)
         assert sh is None or sh.verdict.value != "violating", (text, sh)
         assert Action.REMOVE in d.actions, text
+
+
+def test_kys_glossed_as_keep_yourself_safe_is_allowed_with_the_shipped_heads() -> None:
+    """Pack 2026.12.29: heads 2026.12.05.1 read "kys" as abuse, and the gloss exception dropped only
+    the rule's match, so the violating head sent "kys = keep yourself safe" to review. A text that
+    glosses it and holds nothing harsher now holds the models too; a jab in the same text does not."""
+    from watchkeeper.types import Action
+
+    engine = Engine.load()
+    for text in ["kys = keep yourself safe", "remember kys means keep yourself safe on the drive home"]:
+        d = engine.moderate_text(text)
+        assert d.primary_action.value == "allow", (text, d.rationale)
+    assert Action.REMOVE in engine.moderate_text("kys = keep yourself safe, jk kys loser").actions
