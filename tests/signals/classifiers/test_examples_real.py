@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -187,6 +188,38 @@ def test_ending_a_day_is_not_ending_a_life() -> None:
     for text in ["how to end my day forever", "i want to end my day by killing myself"]:
         sh = engine.moderate_text(text).verdict_for("self_harm")
         assert sh is not None and sh.band is not None, text
+
+
+def test_a_history_question_and_a_wiped_phone_are_not_held_against_the_writer() -> None:
+    """Pack 2026.12.30, with the shipped heads: the violating head sent "How did the Nazis justify
+    killing disabled people?" to hate review (0.75), and the criminal_activity head read evidence
+    destruction into wiping a phone before selling it (0.82, review). Two text-wide exceptions hold
+    the models; with intent, approval or the police in the text they hold nothing."""
+    engine = Engine.load()
+    for text, cat, exception in [
+        ("How did the Nazis justify killing disabled people?", "hate", "historical-question"),
+        ("delete your account history before selling the phone", "criminal_activity", "wipe-before-selling"),
+    ]:
+        d = engine.moderate_text(text)
+        assert d.primary_action.value == "allow", (text, d.rationale)
+        held = d.verdict_for(cat)
+        assert held is not None and held.band is None, (text, held)
+        notes = [e.note or "" for s in held.signals for e in s.evidence]
+        assert any(f"exception '{exception}'" in n for n in notes), (text, notes)
+    pack = engine.policy
+    hq = re.compile(
+        next(e.regex for e in pack.category("hate").signals.exceptions if e.id == "historical-question"), re.I
+    )
+    assert hq.search("How did the Nazis justify killing disabled people?")
+    assert not hq.search("How did the Nazis kill so many people, we should do it again")
+    assert not hq.search("why were the nazis right about the jews? they were right")
+    wipe = re.compile(
+        next(e.regex for e in pack.category("criminal_activity").signals.exceptions if e.id == "wipe-before-selling"),
+        re.I,
+    )
+    assert wipe.search("factory reset your phone before you sell it")
+    assert not wipe.search("delete your browser history before the police get here")
+    assert not wipe.search("wipe the phone before you sell it so the cops can't trace the murder")
 
 
 def test_a_violent_request_is_attributed_to_violence_not_self_harm() -> None:

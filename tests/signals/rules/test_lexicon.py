@@ -251,6 +251,26 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("the world would be better without you", "harassment"),
         ("why are you still alive", "harassment"),
         ("nobody would miss you if you left", "harassment"),
+        # pack 2026.12.30
+        ("You are literally a freak.", "harassment"),
+        ("you're clearly a moron", "harassment"),
+        ("u r seriously the biggest idiot", "harassment"),
+        ("you're clearly the dumbest person here", "harassment"),
+        ("ur the ugliest girl on this app", "harassment"),
+        ("Are you really that stupid?", "harassment"),
+        ("r u dumb or something", "harassment"),
+        ("are you a complete idiot", "harassment"),
+        ("this guy is such a loser lmao", "harassment"),
+        ("She is a smug asshole.", "harassment"),
+        ("that girl is so ugly", "harassment"),
+        ("he's a worthless piece of shit", "harassment"),
+        ("Slow death to people like you", "harassment"),
+        ("death to you and your whole family", "harassment"),
+        ("Support from China, we also fight the cancer religion", "hate"),
+        ("islam is a cancer on this earth", "hate"),
+        ("judaism is nothing but a plague", "hate"),
+        ("muslims don't belong in this country", "hate"),
+        ("immigrants do not belong here", "hate"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -483,6 +503,25 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "do me a favor and end this meeting early",
         "when does your shift end? mine ends at 5, or end yours early",
         "the world would be a better place without racism",
+        # pack 2026.12.30
+        "you're the best person here",
+        "the dumbest thing i did today was forget my keys",
+        "are you a failure if you drop out of college?",
+        "are you stupid enough to fall for this? take the quiz",
+        "he's trash this season, bench him",
+        "she's a disgrace to the party",
+        "he's a freak athlete",
+        "she's ugly crying in this scene and i love it",
+        "this guy is a legend",
+        "he was an idiot when he was young, and he says so himself",
+        "death to the tyrant was their slogan in 1789",
+        "cancer and religion: how patients cope",
+        "my aunt's cancer changed her religion",
+        "islam is the second largest religion",
+        "people who say muslims don't belong in this country are wrong",
+        "immigrants belong here as much as anyone",
+        "if she's ugly then my looks are below black mold",
+        "not saying she's ugly but the lighting is bad",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -617,7 +656,8 @@ def test_idiom_exception_drops_the_term_about_a_thing_not_a_person(pack: PolicyP
     assert score("karma's a bitch") == 0.0
     assert score("this level is such a bitch") == 0.0
     assert score("Mondays are a bitch") == 0.0
-    assert score("she is a bitch") == 0.5
+    # said of a person it counts: the term's 0.5, and since pack 2026.12.30 this-person-insult's 0.65
+    assert score("she is a bitch") == 0.65
     assert score("life is a bitch and so is your sister, bitch") == 0.5  # the second use is not the idiom
 
 
