@@ -214,7 +214,11 @@ def test_a_history_question_and_a_wiped_phone_are_not_held_against_the_writer() 
     assert not hq.search("How did the Nazis kill so many people, we should do it again")
     assert not hq.search("why were the nazis right about the jews? they were right")
     wipe = re.compile(
-        next(e.regex for e in pack.category("criminal_activity").signals.exceptions if e.id == "wipe-before-selling"),
+        next(
+            e.regex
+            for e in pack.category("criminal_activity").signals.exceptions
+            if e.id == "wipe-before-selling"
+        ),
         re.I,
     )
     assert wipe.search("factory reset your phone before you sell it")
