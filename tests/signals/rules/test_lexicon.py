@@ -271,6 +271,14 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("judaism is nothing but a plague", "hate"),
         ("muslims don't belong in this country", "hate"),
         ("immigrants do not belong here", "hate"),
+        # pack 2026.12.31
+        ("hitler was right", "extremism"),
+        ("hitler did nothing wrong", "extremism"),
+        ("hitler should have finished the job", "hate"),
+        ("go back to your country", "hate"),
+        ("just go back where you came from", "hate"),
+        ("your mom should have swallowed you", "harassment"),
+        ("you should have been aborted", "harassment"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -522,6 +530,14 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "immigrants belong here as much as anyone",
         "if she's ugly then my looks are below black mold",
         "not saying she's ugly but the lighting is bad",
+        # pack 2026.12.31
+        "hitler was right-wing",
+        "people who say hitler was right are idiots",
+        "the nazis were right next to the border by 1939",
+        "a history of how hitler was a hero to some germans in 1933",
+        "when do you go back to your country for the holidays?",
+        "i can't wait to go back to my country",
+        "my mom should have swallowed her pride and called",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
