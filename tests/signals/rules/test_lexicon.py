@@ -538,6 +538,13 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "when do you go back to your country for the holidays?",
         "i can't wait to go back to my country",
         "my mom should have swallowed her pride and called",
+        "are you stupid or just brave lol jk love this",
+        "she's so stupid in this episode of the show",
+        "he is such an idiot in that movie, love the character",
+        "she's ugly? no way she's gorgeous",
+        "he's a dumbass but i love him",
+        "this girl is so disgusting with how good she sings",
+        "go back to your country and vote!",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
