@@ -226,6 +226,31 @@ def test_a_history_question_and_a_wiped_phone_are_not_held_against_the_writer() 
     assert not wipe.search("wipe the phone before you sell it so the cops can't trace the murder")
 
 
+def test_plain_thanks_is_not_spam_but_thanks_with_a_plug_is() -> None:
+    """Pack 2026.12.33, with the shipped heads: the spam head (trained on YouTube comment spam) scored
+    "thank you for this video" 0.88 and "i love this channel so much" 0.72, which limited their reach.
+    The ``plain-appreciation`` exception holds the models for short thanks or praise with nothing to
+    promote; a plug, a sub request or a link in the same comment keeps every signal."""
+    engine = Engine.load()
+    for text in ["thank you for this video", "i love this channel so much"]:
+        d = engine.moderate_text(text)
+        assert d.primary_action.value == "allow", (text, d.rationale)
+        spam = d.verdict_for("spam")
+        assert spam is not None and spam.band is None, (text, spam)
+        notes = [e.note or "" for s in spam.signals for e in s.evidence]
+        assert any("exception 'plain-appreciation'" in n for n in notes), (text, notes)
+    for text in [
+        "love this song! check out my channel",
+        "thanks! subscribe to me for more",
+        "great video! visit www.example.com for free gifts",
+        "I love this!!!!! This is one of my fave songs now and I just subscribed",
+    ]:
+        spam = engine.moderate_text(text).verdict_for("spam")
+        notes = [e.note or "" for s in (spam.signals if spam else ()) for e in s.evidence]
+        assert not any("plain-appreciation" in n for n in notes), (text, notes)
+    assert engine.moderate_text("love this song! check out my channel").flagged
+
+
 def test_a_violent_request_is_attributed_to_violence_not_self_harm() -> None:
     """With the shipped heads: the violating head (0.92-0.99) on a request to hurt someone else went
     to self_harm, whose examples are requests too, so it drew self_harm's support band. The violence
