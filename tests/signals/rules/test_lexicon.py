@@ -279,6 +279,12 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("just go back where you came from", "hate"),
         ("your mom should have swallowed you", "harassment"),
         ("you should have been aborted", "harassment"),
+        # pack 2026.12.34
+        ("i'm 13 and i want to meet older guys", "minor_safety"),
+        ("hey cutie u free tonight? i can pick u up from school", "minor_safety"),
+        ("cash app me $20 and i'll send you $200 back", "scam_fraud"),
+        ("venmo me 50 and i'll flip it to 500", "scam_fraud"),
+        ("i haven't eaten in 3 days and i feel great, going for 5", "self_harm"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -545,6 +551,13 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "he's a dumbass but i love him",
         "this girl is so disgusting with how good she sings",
         "go back to your country and vote!",
+        # pack 2026.12.34
+        "i'm 15 and my older brother drives me to school",
+        "i'll pick you up from school at 3, love mom",
+        "venmo me $20 for the pizza",
+        "send me $10 and i'll pay you back $10 tomorrow",
+        "send me $10 and i'll send you 10 back tomorrow",
+        "i haven't eaten in 2 days, the flu is awful",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
