@@ -251,6 +251,17 @@ def test_plain_thanks_is_not_spam_but_thanks_with_a_plug_is() -> None:
     assert engine.moderate_text("love this song! check out my channel").flagged
 
 
+def test_a_warning_not_to_mix_cleaners_is_not_a_recipe() -> None:
+    """Pack 2026.12.35, with the shipped heads: the dangerous_acts head removed "never mix bleach and
+    ammonia, it makes toxic gas" (0.97). The ``safety-warning`` exception holds the models for the
+    warning; the instruction itself, or the warning beside a wish to hurt someone, is still acted on."""
+    engine = Engine.load()
+    d = engine.moderate_text("never mix bleach and ammonia, it makes toxic gas")
+    assert d.primary_action.value == "allow", d.rationale
+    assert engine.moderate_text("mix bleach and ammonia to clean faster").flagged
+    assert engine.moderate_text("never mix bleach and ammonia unless you want to kill someone").flagged
+
+
 def test_a_violent_request_is_attributed_to_violence_not_self_harm() -> None:
     """With the shipped heads: the violating head (0.92-0.99) on a request to hurt someone else went
     to self_harm, whose examples are requests too, so it drew self_harm's support band. The violence

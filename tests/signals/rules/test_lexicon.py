@@ -285,6 +285,11 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("cash app me $20 and i'll send you $200 back", "scam_fraud"),
         ("venmo me 50 and i'll flip it to 500", "scam_fraud"),
         ("i haven't eaten in 3 days and i feel great, going for 5", "self_harm"),
+        # pack 2026.12.35
+        ("eat a tide pod on camera for 1k likes", "dangerous_acts"),
+        ("drink a whole bottle of vodka in one go challenge", "dangerous_acts"),
+        ("mix bleach and ammonia to clean faster", "dangerous_acts"),
+        ("climate change is a hoax invented by china", "misinformation"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -558,6 +563,11 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "send me $10 and i'll pay you back $10 tomorrow",
         "send me $10 and i'll send you 10 back tomorrow",
         "i haven't eaten in 2 days, the flu is awful",
+        # pack 2026.12.35
+        "i'd rather eat a tide pod than go to work monday",
+        "i could drink a whole bottle of wine after this week",
+        "never mix bleach and ammonia, it makes toxic gas",
+        "people who say climate change is a hoax need to read a book",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
