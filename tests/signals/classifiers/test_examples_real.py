@@ -251,6 +251,21 @@ def test_plain_thanks_is_not_spam_but_thanks_with_a_plug_is() -> None:
     assert engine.moderate_text("love this song! check out my channel").flagged
 
 
+def test_a_channel_wished_to_fail_is_not_spam_but_a_plug_with_it_is() -> None:
+    """Pack 2026.12.36, with the shipped heads: the violating head scored "i hope your channel dies"
+    0.7 and attributed it to spam (its examples speak of channels), which limited its reach. The
+    ``channel-ill-wished`` exception holds the models for spam when nothing is promoted."""
+    engine = Engine.load()
+    for text in ["i hope your channel dies", "your channel is trash and i hope it dies"]:
+        d = engine.moderate_text(text)
+        assert d.primary_action.value == "allow", (text, d.rationale)
+        spam = d.verdict_for("spam")
+        notes = [e.note or "" for s in (spam.signals if spam else ()) for e in s.evidence]
+        assert any("exception 'channel-ill-wished'" in n for n in notes), (text, notes)
+    plug = engine.moderate_text("i hope your channel dies, check out my channel instead")
+    assert plug.flagged and plug.verdict_for("spam") is not None
+
+
 def test_a_warning_not_to_mix_cleaners_is_not_a_recipe() -> None:
     """Pack 2026.12.35, with the shipped heads: the dangerous_acts head removed "never mix bleach and
     ammonia, it makes toxic gas" (0.97). The ``safety-warning`` exception holds the models for the

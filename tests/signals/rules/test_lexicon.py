@@ -290,6 +290,25 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("drink a whole bottle of vodka in one go challenge", "dangerous_acts"),
         ("mix bleach and ammonia to clean faster", "dangerous_acts"),
         ("climate change is a hoax invented by china", "misinformation"),
+        # pack 2026.12.36: search queries, DMs and comments every tier allowed
+        ("lgbt people are groomers", "hate"),
+        ("all immigrants are rapists", "hate"),
+        ("How did the Nazis kill so many people, we should do it again", "hate"),
+        ("the holocaust was great, we should do it again", "hate"),
+        ("your address is 42 oak street right? see you soon", "harassment"),
+        ("i'll find you and beat you", "violence"),
+        ("i'm bringing a gun to school tomorrow, don't come", "violence"),
+        ("you're so mature for your age, do your parents check your phone?", "minor_safety"),
+        ("send me a pic of you in your school uniform", "minor_safety"),
+        ("add me on snap, my username is in bio, girls only under 16", "minor_safety"),
+        ("invest $200 and earn $2000 in 24 hours guaranteed, dm for details", "scam_fraud"),
+        ("i'm a us soldier deployed in syria, i need money for my flight home", "scam_fraud"),
+        ("i am a us army general in afghanistan, send me itunes cards so i can come home", "scam_fraud"),
+        ("i can recover your hacked account for a small fee", "scam_fraud"),
+        ("hey beautiful, i'm a recruiter for a modeling agency, send full body pics", "scam_fraud"),
+        ("suicide methods", "self_harm"),
+        ("teen nudes", "sexual_minors"),
+        ("xanax plug dm me", "dangerous_acts"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -568,6 +587,28 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "i could drink a whole bottle of wine after this week",
         "never mix bleach and ammonia, it makes toxic gas",
         "people who say climate change is a hoax need to read a book",
+        # pack 2026.12.36
+        "people who say trans people are groomers are bigots",
+        "gay people are not groomers, stop saying that",
+        "we beat the nazis once, we can do it again",
+        "we went to the holocaust museum, we should do it again next year",
+        "the nazis killed millions, we must never do it again",
+        "the nazis killed millions and they could do it again if we let them",
+        "death to you, capitalism",
+        "i'll find you and beat you at chess",
+        "your address is 12 main street? i'll send the package there",
+        "i'm taking a knife to school for my cooking class",
+        "do your parents check your grades?",
+        "send me a pic of you in your uniform, nurse, so i can frame it for mom",
+        "boys under 12 play free, dm to sign up for the youth league",
+        "invest $100 and get $110 back after a year, that's a 10% return",
+        "i invested $200 and earned $50 in dividends this year",
+        "i'm a soldier and i need money management tips, any advice?",
+        "we can help you recover your account, go to settings, no fee ever",
+        "research on suicide methods restriction",
+        "suicide prevention methods that work",
+        "my xanax plug got arrested lol",
+        "nude lipstick tutorial",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -776,3 +817,32 @@ def test_a_bare_mention_of_suicide_gets_the_resources_label_only(rules_engine: E
     d = rules_engine.moderate_text(text)
     assert [str(a) for a in d.actions] == ["label"], d.rationale
     assert not d.flagged
+
+
+@pytest.mark.parametrize("text", ["nude tiktok", "nude videos of girls", "nude pics leaked"])
+def test_nude_content_asked_for_by_name_is_age_restricted(rules_engine: Engine, text: str) -> None:
+    d = rules_engine.moderate_text(text)
+    assert [v.category for v in d.verdicts if v.verdict.value == "violating"] == ["sexual"]
+    assert {a.value for a in d.actions} == {"age_restrict", "limit_reach"}
+
+
+@pytest.mark.parametrize(
+    ("text", "review_only"),
+    [
+        ("do your parents check your phone? mine do and it's annoying lol", True),
+        ("you're so mature for your age, do your parents check your phone?", False),
+        ("ur so mature for ur age, it's our little secret ok", False),
+    ],
+)
+def test_grooming_cues_together_are_urgent_and_alone_are_review(
+    rules_engine: Engine, text: str, review_only: bool
+) -> None:
+    actions = {a.value for a in rules_engine.moderate_text(text).actions}
+    assert "escalate_to_review" in actions
+    assert ("limit_reach" not in actions) is review_only
+
+
+@pytest.mark.parametrize("text", ["teens watching porn is a growing problem", "teen porn addiction is real"])
+def test_talk_about_teenagers_and_porn_is_not_a_minor_sexualised(rules_engine: Engine, text: str) -> None:
+    verdict = rules_engine.moderate_text(text).verdict_for("sexual_minors")
+    assert verdict is None or verdict.verdict.value != "violating"
