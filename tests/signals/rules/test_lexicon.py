@@ -214,7 +214,6 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("women belong in the kitchen", "hate"),
         ("i know where you go to school", "harassment"),
         ("nice car, would be a shame if something happened to it", "harassment"),
-        ("you should unalive yourself", "self_harm"),
         ("unaliving myself tonight bye", "self_harm"),
         ("nobody would miss me if i was gone", "self_harm"),
         ("the trans community deserves to suffer", "hate"),
@@ -309,6 +308,19 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("suicide methods", "self_harm"),
         ("teen nudes", "sexual_minors"),
         ("xanax plug dm me", "dangerous_acts"),
+        # pack 2026.12.37: coded hate, sextortion, terror approval, shared killings, algospeak
+        ("(((they))) control the banks", "hate"),
+        ("another jogger got what he deserved", "hate"),
+        ("we wuz kangz lmao", "hate"),
+        ("the jews did 9/11", "hate"),
+        ("rapefugees welcome lol", "hate"),
+        ("send me more pics or everyone at school sees these", "harassment"),
+        ("i have your pics, pay me $500 or i send them to your followers", "harassment"),
+        ("unalive yourself", "harassment"),
+        ("isis did nothing wrong", "extremism"),
+        ("watch him get shot in slow motion 😂", "violence_graphic"),
+        ("here's the full video of the shooting, uncensored", "violence_graphic"),
+        ("democrats vote on november 6, republicans on november 5", "misinformation"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -609,6 +621,23 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "suicide prevention methods that work",
         "my xanax plug got arrested lol",
         "nude lipstick tutorial",
+        # pack 2026.12.37
+        "sending you (((hugs))) today",
+        "(((Teleah))) your words resonate so deeply with me",
+        "(((masterpiece))), (((best quality))), a girl in a garden",
+        "went for a jog, saw another jogger got hit by a bike, hope he's ok",
+        "some people say the jews did 9/11, which is an antisemitic lie",
+        "refugees welcome here",
+        "send me more pics of the puppy or else i'll cry",
+        "send me the photos from the wedding or i'll never speak to you again lol",
+        "pay me back the $50 or i'll tell everyone you're a cheapskate",
+        "democrats and republicans both vote on november 5",
+        "watch him get shot in the movie trailer",
+        "watch this guy get run over by a wave lol",
+        "the full video of the shooting in the movie is on netflix",
+        "hamas is a terrorist group",
+        "unalive is a word people use to avoid filters",
+        "corn on the cob is the best",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -846,3 +875,25 @@ def test_grooming_cues_together_are_urgent_and_alone_are_review(
 def test_talk_about_teenagers_and_porn_is_not_a_minor_sexualised(rules_engine: Engine, text: str) -> None:
     verdict = rules_engine.moderate_text(text).verdict_for("sexual_minors")
     assert verdict is None or verdict.verdict.value != "violating"
+
+
+def test_sextortion_is_removed_and_reaches_a_person(rules_engine: Engine) -> None:
+    """Pack 2026.12.37: the rules' gravest harassment (0.95) takes a band that adds review; a model's
+    score alone does not (the band names its detectors)."""
+    d = rules_engine.moderate_text("send me more pics or everyone at school sees these")
+    assert {a.value for a in d.actions} == {"remove", "escalate_to_review"}
+    assert {a.value for a in rules_engine.moderate_text("you are a worthless idiot").actions} <= {
+        "remove",
+        "escalate_to_review",
+        "limit_reach",
+    }
+
+
+def test_unalive_yourself_is_both_an_urging_and_harassment(rules_engine: Engine) -> None:
+    """The algospeak "unalive" for "kill": urging it is self_harm's (urge-someone-to-suicide) and,
+    said to a person, harassment's (term since pack 2026.12.37; a label only before)."""
+    d = rules_engine.moderate_text("you should unalive yourself")
+    violated = {v.category for v in d.verdicts if v.verdict.value == "violating"}
+    assert {"self_harm", "harassment"} <= violated
+    said = rules_engine.moderate_text("unalive yourself")
+    assert "harassment" in {v.category for v in said.verdicts if v.score >= 0.9}
