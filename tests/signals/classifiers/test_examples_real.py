@@ -238,7 +238,12 @@ def test_plain_thanks_is_not_spam_but_thanks_with_a_plug_is() -> None:
         spam = d.verdict_for("spam")
         assert spam is not None and spam.band is None, (text, spam)
         notes = [e.note or "" for s in spam.signals for e in s.evidence]
-        assert any("exception 'plain-appreciation'" in n for n in notes), (text, notes)
+        # heads 2026.12.05.2 settle "i love this channel so much" in the lexical stage, before the
+        # exception is read; where the models run, the exception holds them
+        assert any(
+            "exception 'plain-appreciation'" in n or "settled by the lexical stage" in n for n in notes
+        )
+        assert _exception(engine, "spam", "plain-appreciation").search(text)
     for text in [
         "love this song! check out my channel",
         "thanks! subscribe to me for more",
@@ -252,16 +257,18 @@ def test_plain_thanks_is_not_spam_but_thanks_with_a_plug_is() -> None:
 
 
 def test_a_channel_wished_to_fail_is_not_spam_but_a_plug_with_it_is() -> None:
-    """Pack 2026.12.36, with the shipped heads: the violating head scored "i hope your channel dies"
+    """Pack 2026.12.36, with heads 2026.12.05.1: the violating head scored "i hope your channel dies"
     0.7 and attributed it to spam (its examples speak of channels), which limited its reach. The
-    ``channel-ill-wished`` exception holds the models for spam when nothing is promoted."""
+    ``channel-ill-wished`` exception holds the models for spam when nothing is promoted (heads
+    2026.12.05.2 settle both texts in the lexical stage already)."""
     engine = Engine.load()
     for text in ["i hope your channel dies", "your channel is trash and i hope it dies"]:
         d = engine.moderate_text(text)
         assert d.primary_action.value == "allow", (text, d.rationale)
-        spam = d.verdict_for("spam")
-        notes = [e.note or "" for s in (spam.signals if spam else ()) for e in s.evidence]
-        assert any("exception 'channel-ill-wished'" in n for n in notes), (text, notes)
+        assert _exception(engine, "spam", "channel-ill-wished").search(text)
+    assert not _exception(engine, "spam", "channel-ill-wished").search(
+        "i hope your channel dies, check out mine"
+    )
     plug = engine.moderate_text("i hope your channel dies, check out my channel instead")
     assert plug.flagged and plug.verdict_for("spam") is not None
 
@@ -304,3 +311,28 @@ def test_kys_glossed_as_keep_yourself_safe_is_allowed_with_the_shipped_heads() -
         d = engine.moderate_text(text)
         assert d.primary_action.value == "allow", (text, d.rationale)
     assert Action.REMOVE in engine.moderate_text("kys = keep yourself safe, jk kys loser").actions
+
+
+def test_a_viewers_comment_about_the_channel_is_not_spam_but_self_promotion_is() -> None:
+    """Heads 2026.12.05.2, generated self-promotion beside viewers' comments in the same words
+    (``augment.creator_comments``): 2026.12.05.1 removed "just subscribed! your editing is insane" and
+    "this channel deserves more subscribers" as spam (1.00 each). The exceptions of the pack do not
+    cover them (a sub word keeps every signal), so this is the model's own reading."""
+    engine = Engine.load()
+    for text in [
+        "just subscribed! your editing is insane",
+        "this channel deserves more subscribers",
+        "i found your channel yesterday and watched every video",
+    ]:
+        d = engine.moderate_text(text)
+        assert not d.flagged, (text, d.rationale)
+    for text in ["sub to me and i'll sub back", "hey guys i started a cooking channel, go subscribe"]:
+        spam = engine.moderate_text(text).verdict_for("spam")
+        assert spam is not None and spam.verdict.value == "violating", (text, spam)
+
+
+def _exception(engine: Engine, category: str, exception: str) -> re.Pattern[str]:
+    pack = engine.policy
+    return re.compile(
+        next(e.regex for e in pack.category(category).signals.exceptions if e.id == exception), re.I
+    )

@@ -37,7 +37,14 @@ def synthetic_only(**kw: Any) -> TrainConfig:
     """A config that trains on the given rows alone (no generated requests), for fixtures whose
     figures must not move when the generators change."""
     generators = ("benign_requests", "policy_requests", "technical_requests", "political_comments")
-    others = ("self_harm_posts", "sexual_requests", "lawful_requests", "everyday_requests", "abuse_comments")
+    others = (
+        "self_harm_posts",
+        "sexual_requests",
+        "lawful_requests",
+        "everyday_requests",
+        "abuse_comments",
+        "creator_comments",
+    )
     return TrainConfig(**dict.fromkeys((*generators, *others), 0), **kw)
 
 
@@ -391,6 +398,23 @@ def test_generated_abuse_comments_pair_abuse_of_the_reader_with_the_same_words_a
         assert shared in side(0) and shared in side(1), shared
     assert "kill yourself" in side(1) and "kill yourself" not in side(0)
     assert "i love you" in side(0) and "i love you" not in side(1)
+    assert not any("{" in t for _, t, _, _ in a)
+
+
+def test_generated_creator_comments_pair_self_promotion_with_viewers_praise_of_the_channel() -> None:
+    """Subscribing, channels and followers on both sides, so those words cannot decide the spam label:
+    whose channel it is does ("my channel", "sub to me" against "this channel", "your channel")."""
+    from watchkeeper.signals.classifiers.augment import creator_comments
+
+    a = _balanced_pairs(creator_comments, 300, "spam")
+
+    def side(label: int) -> str:
+        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
+
+    for shared in ("subscrib", "channel", "follow", "videos"):
+        assert shared in side(0) and shared in side(1), shared
+    assert "my channel" in side(1) and "my channel" not in side(0)
+    assert "this channel" in side(0) and "this channel" not in side(1)
     assert not any("{" in t for _, t, _, _ in a)
 
 

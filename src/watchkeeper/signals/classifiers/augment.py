@@ -15,7 +15,9 @@
   beside recovery stories, support, awareness and fiction on the same subjects;
 * :func:`abuse_comments` — short comments abusing the person they answer (insults, looks, telling
   them to die or leave), beside self-deprecation, affectionate banter, praise, profanity at no one
-  and criticism of a thing, in the same words.
+  and criticism of a thing, in the same words;
+* :func:`creator_comments` — comments promoting the writer's own channel (sub-for-sub, "check out my
+  channel"), beside viewers' comments about the creator's channel, subscribers and views.
 
 Ordinary requests:
 
@@ -38,6 +40,7 @@ __all__ = [
     "abuse_comments",
     "benign_labels",
     "benign_requests",
+    "creator_comments",
     "everyday_requests",
     "policy_request_labels",
     "policy_requests",
@@ -1285,3 +1288,101 @@ def abuse_comments(n: int, seed: int, *, harmful_share: float = 0.5) -> list[tup
         return cat, label, text
 
     return _distinct_labelled("abuse-comment", n, seed, make)
+
+
+# --- Comments about channels and subscribing: self-promotion beside a viewer's praise ---------------
+#
+# The spam head learned YouTube comment spam, where nearly every mention of subscribing or a channel
+# is the writer promoting their own ("subscribe to my channel", "check out my channel"). So a viewer's
+# ordinary comment about the creator's channel read as spam: "just subscribed! your editing is insane"
+# and "this channel deserves more subscribers" scored 1.00 and were removed (pack 2026.12.37, heads
+# 2026.12.05.1). Each row here is a comment that promotes the writer's own channel, page or music, or
+# asks for subscribers in exchange (label 1: spam), or a viewer's comment with the same words about the
+# creator's channel, subscribers and views (label 0), so that "subscribe" or "channel" alone cannot
+# decide the label: whose channel it is does.
+
+_TOPICS_CREATED = ("cooking", "gaming", "makeup", "fitness", "music", "art", "travel", "comedy", "dance", "study")
+_CRAFT = ("editing", "voice", "humour", "recipes", "lighting", "music", "storytelling", "camera work", "tips")
+_COUNTS = ("200", "500", "1k", "3k", "40", "900", "10k", "1 million")
+_YEARS = ("2019", "2020", "2021", "2022", "2023", "day one")
+_CREATOR_CLOSERS = ("", "", "", " 🙏", " ❤️", " 🔥", "!", "!!", " lol")
+
+_SELF_PROMOTION: dict[str, tuple[str, ...]] = {
+    "spam": (
+        "subscribe to my channel for more {topic} videos",
+        "check out my channel, i post {topic} every day",
+        "sub to me and i'll sub back",
+        "sub4sub anyone? comment done when you subscribed to me",
+        "follow me for a follow back, i always follow back",
+        "i make {topic} videos too, come check out my page and subscribe",
+        "please subscribe to my channel, i'm trying to reach {count} subscribers",
+        "go watch my latest video, link in my bio, it's way better than this",
+        "like this comment if you want more subscribers, then visit my channel",
+        "new {topic} creator here! subscribe and turn on notifications on my channel",
+        "hey guys can you check out my {topic} on my channel? it would mean a lot",
+        "who wants free subscribers? visit my profile",
+        "i just started a {topic} channel, please go subscribe to me",
+        "anyone who subscribes to my channel gets a shoutout",
+        "help me get to {count} subscribers, sub to my channel and i'll sub back",
+        "my channel is way better than this, go subscribe to me",
+        "i post {topic} too, would love it if you checked out my channel",
+        "subscribe to me if you like {topic}, i subscribe back",
+        "go follow my page for more {topic} content",
+        "drop a sub on my channel and i'll return the favour",
+        "support a small creator, subscribe to my channel",
+        "check out my latest {topic} video on my channel, link in bio",
+    ),
+}
+_VIEWER_COMMENTS: dict[str, tuple[str, ...]] = {
+    "spam": (
+        "just subscribed! your {craft} is insane",
+        "this channel deserves more subscribers",
+        "how does this only have {count} views, the {craft} is so good",
+        "subscribed after watching one video, the {craft} is amazing",
+        "been subscribed since {year} and still love every video",
+        "who else subscribed because of this video?",
+        "your channel is my favourite on this app, the {craft} never misses",
+        "i never comment but this channel is amazing",
+        "followed! can't wait for part 2",
+        "you deserve way more followers, keep going",
+        "i subscribed to your channel the day you posted your first {topic} video",
+        "turned on notifications so i never miss your {topic} videos",
+        "sharing this channel with my whole family, they love your {topic} videos",
+        "i hope this channel blows up, you deserve it",
+        "congrats on {count} subscribers, so deserved",
+        "how is this channel not bigger, the {craft} is top tier",
+        "this is the only {topic} channel i watch",
+        "found this channel at 3am and no regrets",
+        "your channel makes my day every time",
+        "subscribed and turned on notifications, can't wait for the next one",
+        "i'm so glad i found this channel, the {craft} is unreal",
+        "whoever runs this channel deserves a raise",
+        "the growth of this channel is crazy, from {count} subscribers to this",
+        "watching since the start, this channel has come so far",
+        "i recommend this channel to everyone i know",
+        "every video on this channel is a banger",
+    ),
+}
+
+
+def creator_comments(n: int, seed: int, *, harmful_share: float = 0.5) -> list[tuple[str, str, str, int]]:
+    """Up to ``n`` distinct ``(id, text, category, label)`` short comments: ``harmful_share`` of them
+    promoting the writer's own channel or trading subscriptions (spam, label 1), the rest a viewer's
+    comment about the creator's channel, subscribers and views in the same words (label 0), some with a
+    closer or capitalised. The same for the same seed."""
+
+    def make(rnd: random.Random) -> tuple[str, int, str]:
+        label = int(rnd.random() < harmful_share)
+        template = rnd.choice((_SELF_PROMOTION if label else _VIEWER_COMMENTS)["spam"])
+        text = template.format(
+            topic=rnd.choice(_TOPICS_CREATED),
+            craft=rnd.choice(_CRAFT),
+            count=rnd.choice(_COUNTS),
+            year=rnd.choice(_YEARS),
+        )
+        text += rnd.choice(_CREATOR_CLOSERS)
+        if rnd.random() < 0.3:
+            text = text[0].upper() + text[1:]
+        return "spam", label, text
+
+    return _distinct_labelled("creator-comment", n, seed, make)

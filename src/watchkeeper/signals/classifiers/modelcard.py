@@ -70,6 +70,13 @@ categories they cover (hate); every other category is `unverified` for it.
   violating until 2026.12.05.1, which added generated abuse comments beside the same words said kindly
   or about the writer (now 0.94); milder jabs ("you are so annoying", 0.36) and insults of a third
   person ("she is as dumb as she looks", 0.11) stay low, and the rules tier covers more spellings.
+- Viewers' comments about a creator's channel read as spam: the spam head learned YouTube comment
+  spam, where almost every "subscribe" or "channel" is the writer's own promotion, and removed "just
+  subscribed! your editing is insane" (1.00). 2026.12.05.2 added generated self-promotion beside
+  viewers' comments in the same words; on 15 such comments written apart from the generator it
+  flags 6 (2 removed) where 2026.12.05.1 flagged 11 (7 removed): "ok i'm hitting subscribe, you
+  earned it" (0.96) and "bro went from 50 subs to 2 million, legend" (0.90) are still removed. The
+  pack's `plain-appreciation` exception holds the models for short thanks with nothing promoted.
 - Labels come from public datasets with their own definitions (e.g. Davidson's crowd labels are noisy);
   the heads inherit those definitions where they differ from this policy.
 - Calibration is measured on the training mix (ECE below) and the prior shift assumes 20 % violating
@@ -125,7 +132,9 @@ def write_model_card(heads: HeadSet, artifact: Path) -> Path:
         "support, awareness and fiction, and chat-style requests for sexual role-play and stories and "
         "porn-spam comments beside role-play, stories and self-promotion that are not sexual, and "
         "questions about guns, hunting, prescription drugs and fireworks asked around the law beside "
-        "the same subjects asked the lawful way); real "
+        "the same subjects asked the lawful way, and short comments abusing the reader beside the same "
+        "words said kindly or about the writer, and comments promoting the writer's own channel beside "
+        "viewers' comments about the creator's channel, subscribers and views); real "
         "rows split by a hash of the row id: "
         "70 % train, 10 % calibration, 20 % holdout never trained on; the pack's examples and generated "
         "rows only ever train",

@@ -176,6 +176,9 @@ class TrainConfig:
     #: generated short comments abusing the person they answer, half of them the same words aimed at
     #: no one or said kindly (:func:`.augment.abuse_comments`)
     abuse_comments: int = 400
+    #: generated comments promoting the writer's own channel, half of them viewers' comments about the
+    #: creator's channel, subscribers and views in the same words (:func:`.augment.creator_comments`)
+    creator_comments: int = 600
     #: generated questions about guns, hunting, prescription drugs and fireworks, half asking around the
     #: law, half the lawful way on the same subjects (:func:`.augment.lawful_requests`). 200 against 0,
     #: same machine: gun and hunting licence questions 0.90 / 0.66 -> 0.05 / 0.08, StrongREJECT recall
@@ -516,6 +519,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         or cfg.self_harm_posts
         or cfg.sexual_requests
         or cfg.abuse_comments
+        or cfg.creator_comments
         or cfg.lawful_requests
         or cfg.everyday_requests
     ):
@@ -536,6 +540,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         + augment.self_harm_posts(cfg.self_harm_posts, cfg.seed)
         + augment.sexual_requests(cfg.sexual_requests, cfg.seed)
         + augment.abuse_comments(cfg.abuse_comments, cfg.seed)
+        + augment.creator_comments(cfg.creator_comments, cfg.seed)
         + augment.lawful_requests(cfg.lawful_requests, cfg.seed)
         + augment.everyday_requests(cfg.everyday_requests, cfg.seed)
     ]
