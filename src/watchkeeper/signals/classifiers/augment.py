@@ -1301,7 +1301,18 @@ def abuse_comments(n: int, seed: int, *, harmful_share: float = 0.5) -> list[tup
 # creator's channel, subscribers and views (label 0), so that "subscribe" or "channel" alone cannot
 # decide the label: whose channel it is does.
 
-_TOPICS_CREATED = ("cooking", "gaming", "makeup", "fitness", "music", "art", "travel", "comedy", "dance", "study")
+_TOPICS_CREATED = (
+    "cooking",
+    "gaming",
+    "makeup",
+    "fitness",
+    "music",
+    "art",
+    "travel",
+    "comedy",
+    "dance",
+    "study",
+)
 _CRAFT = ("editing", "voice", "humour", "recipes", "lighting", "music", "storytelling", "camera work", "tips")
 _COUNTS = ("200", "500", "1k", "3k", "40", "900", "10k", "1 million")
 _YEARS = ("2019", "2020", "2021", "2022", "2023", "day one")
