@@ -321,6 +321,21 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("watch him get shot in slow motion 😂", "violence_graphic"),
         ("here's the full video of the shooting, uncensored", "violence_graphic"),
         ("democrats vote on november 6, republicans on november 5", "misinformation"),
+        # pack 2026.12.38: LIVE chat and DMs
+        ("show feet for 100 coins", "sexual"),
+        ("flash the chat for a gift", "sexual"),
+        ("take your shirt off for 50 roses", "sexual"),
+        ("how old r u? show ur face", "minor_safety"),
+        ("if you're under 18 dm me", "minor_safety"),
+        ("donate to my live or i'll leak your pics", "harassment"),
+        ("raid his live and spam slurs", "harassment"),
+        ("this guy's real name is john smith, he lives in dallas, works at walmart", "harassment"),
+        ("here's her phone number 555 123 4567 call her all night", "harassment"),
+        ("i'm going to swat this streamer lol", "violence"),
+        ("i can get you verified for $300", "scam_fraud"),
+        ("hacked accounts for sale, instagram and tiktok, dm", "criminal_activity"),
+        ("got fake dollar bills that pass the pen test, hmu", "criminal_activity"),
+        ("im selling my moms adderall 10 a pill", "dangerous_acts"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -638,6 +653,21 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "hamas is a terrorist group",
         "unalive is a word people use to avoid filters",
         "corn on the cob is the best",
+        # pack 2026.12.38
+        "show your face for a gift",
+        "show us your cat for 10 roses",
+        "thanks for the 100 coins, i'll show the recipe next",
+        "i'll take my shirt off for charity at the marathon",
+        "if you're under 18 ask a parent before buying",
+        "donate to my live or i'll cry lol",
+        "raid the boss in the live event tonight",
+        "spam his live with hearts for his birthday",
+        "the actor's real name is reginald dwight, he was born in pinner",
+        "here's her number if you want to book a cake, 555 123 4567",
+        "swat that fly",
+        "the police swat team arrived at 3am",
+        "i had my account hacked and the hacker sold it",
+        "i take adderall 10mg a day for my adhd",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
