@@ -336,3 +336,31 @@ def _exception(engine: Engine, category: str, exception: str) -> re.Pattern[str]
     return re.compile(
         next(e.regex for e in pack.category(category).signals.exceptions if e.id == exception), re.I
     )
+
+
+def test_an_ordinary_sale_does_not_reach_the_child_safety_queue() -> None:
+    """Pack 2026.12.39, with the shipped heads: the sexual_minors head scored "selling my sisters old
+    clothes dm" 0.90 and "selling my ps5 cheap dm" 0.84 (review in the child-safety queue, reach
+    limited). The ``ordinary-sale`` exception holds that head for a sale naming no pictures, links,
+    children or ages; with any of those the head still reads it. Account trading is spam's (a
+    positive example since 2026.12.39), not sexual_minors'."""
+    engine = Engine.load()
+    for text in [
+        "selling my sisters old clothes dm",
+        "selling my ps5 cheap dm",
+        "selling my car, 2015 civic, dm",
+    ]:
+        d = engine.moderate_text(text)
+        sm = d.verdict_for("sexual_minors")
+        assert sm is None or sm.band is None, (text, sm)
+    sale = _exception(engine, "sexual_minors", "ordinary-sale")
+    assert not sale.search("Looking for pics of young teens, trading my collection.")
+    assert not sale.search("selling cp links dm")
+    assert not sale.search("selling my 14 yo sisters pics dm")
+    seeking = engine.moderate_text("Looking for pics of young teens, trading my collection.")
+    held = seeking.verdict_for("sexual_minors")
+    assert held is not None and held.band is not None, seeking.rationale
+    accounts = engine.moderate_text("anyone selling accounts with OG usernames?")
+    sm = accounts.verdict_for("sexual_minors")
+    assert sm is None or sm.band is None, accounts.rationale
+    assert accounts.verdict_for("spam") is not None

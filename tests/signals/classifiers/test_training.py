@@ -44,6 +44,7 @@ def synthetic_only(**kw: Any) -> TrainConfig:
         "everyday_requests",
         "abuse_comments",
         "creator_comments",
+        "marketplace_posts",
     )
     return TrainConfig(**dict.fromkeys((*generators, *others), 0), **kw)
 
@@ -418,6 +419,25 @@ def test_generated_creator_comments_pair_self_promotion_with_viewers_praise_of_t
     assert not any("{" in t for _, t, _, _ in a)
 
 
+def test_generated_marketplace_posts_are_ordinary_sales_and_negatives_for_every_head() -> None:
+    """The "selling ... dm" form for ordinary goods, so the form alone cannot teach a head that a sale
+    is drugs or abuse material; no regulated good, account or picture is ever the thing sold."""
+    from watchkeeper.signals.classifiers.augment import marketplace_posts
+    from watchkeeper.signals.classifiers.training import ALL_NEGATIVE, TrainConfig, generated_rows
+
+    a = marketplace_posts(200, 5)
+    assert a == marketplace_posts(200, 5) and a != marketplace_posts(200, 6)
+    assert len({t for _, t in a}) == len(a) == 200
+    text = " ".join(t.lower() for _, t in a)
+    assert "selling" in text and "dm" in text and "for sale" in text
+    for banned in ("pill", "perc", "xan", "gun", "account", "follower", "pic of", "nude", "link"):
+        assert banned not in text, banned
+    cfg = dataclasses.replace(synthetic_only(), marketplace_posts=50)
+    rows = generated_rows(cfg)
+    assert len(rows) == 50 and all(r.labels == {"violating": 0, ALL_NEGATIVE: 1} for r in rows)
+    assert TrainConfig().marketplace_posts == 0  # measured and left off: docs/classifiers.md
+
+
 def test_generated_lawful_requests_pair_the_lawful_way_with_asking_around_the_law() -> None:
     """Questions about guns, hunting, prescription drugs and fireworks on both sides, so the subject
     cannot decide the label: the channel does (a licence, a prescription, against no background check,
@@ -500,3 +520,23 @@ def test_generated_rows_only_ever_train() -> None:
     for part in ("calibration", "holdout"):
         counts = heads.card["heads"]["violating"][part]
         assert counts["tp"] + counts["fp"] + counts["tn"] + counts["fn"] == real[part]
+
+
+def test_no_generator_table_in_augment_is_assigned_twice() -> None:
+    """Each generator's templates and fillers live in module-level tables; a later table reusing an
+    earlier one's name silently replaces it for both generators (it happened twice: ``_THINGS`` in
+    2026-12-05's abuse comments, ``_GOODS`` in the marketplace posts' first draft)."""
+    import ast
+    from collections import Counter
+
+    import watchkeeper.signals.classifiers.augment as augment
+
+    tree = ast.parse(Path(augment.__file__).read_text(encoding="utf-8"))
+    names = Counter(
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    )
+    assert [n for n, c in names.items() if c > 1] == []

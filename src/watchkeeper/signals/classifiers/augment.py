@@ -17,7 +17,9 @@
   them to die or leave), beside self-deprecation, affectionate banter, praise, profanity at no one
   and criticism of a thing, in the same words;
 * :func:`creator_comments` — comments promoting the writer's own channel (sub-for-sub, "check out my
-  channel"), beside viewers' comments about the creator's channel, subscribers and views.
+  channel"), beside viewers' comments about the creator's channel, subscribers and views;
+* :func:`marketplace_posts` — hard negatives: ordinary things offered for sale in a comment or DM
+  ("selling my ps5 cheap, dm"), which the heads read as drug or abuse-material sales.
 
 Ordinary requests:
 
@@ -42,6 +44,7 @@ __all__ = [
     "benign_requests",
     "creator_comments",
     "everyday_requests",
+    "marketplace_posts",
     "policy_request_labels",
     "policy_requests",
     "political_comments",
@@ -1397,3 +1400,63 @@ def creator_comments(n: int, seed: int, *, harmful_share: float = 0.5) -> list[t
         return "spam", label, text
 
     return _distinct_labelled("creator-comment", n, seed, make)
+
+
+# --- Ordinary things for sale: hard negatives ----------------------------------------------------
+#
+# The only "selling ... dm" texts the heads learned from are harmful: the pack's sexual_minors example
+# ("Selling cp links, dm me for the mega folder.", weighted like every example) and drug and account
+# sales. With 33 positives the sexual_minors head learned the form, and sent ordinary sales to the
+# specialist child-safety queue with their reach limited: "selling my ps5 cheap dm" 0.85, "selling my
+# car, 2015 civic, dm for price" 0.64 (heads 2026.12.05.2). These are the same form for ordinary goods,
+# negatives for every head. Drugs, weapons, accounts, followers and pictures are never among the goods:
+# those sales stay the rules' and the other generators' positives.
+
+_SALE_GOODS = (
+    "ps5",
+    "xbox",
+    "old iphone",
+    "car",
+    "bike",
+    "couch",
+    "textbooks",
+    "sneakers",
+    "concert tickets",
+    "camera",
+    "guitar",
+    "prom dress",
+    "handmade candles",
+    "crochet bags",
+    "baked goods",
+    "puppies",
+    "gaming pc",
+    "vintage jackets",
+    "plants",
+    "air fryer",
+)
+_SALE_TEMPLATES = (
+    "selling my {g}, {cond}, dm for price",
+    "selling my {g} cheap dm",
+    "{g} for sale, {cond}, pick up only",
+    "anyone want to buy my {g}? dm me",
+    "selling {g}, ${n} or best offer, message me",
+    "still selling my {g}, dm if interested",
+    "i'm selling {g} this weekend, hit me up",
+    "selling {g} to make rent this month, {cond}, dm",
+    "who wants my {g}? ${n}, cash or venmo",
+    "moving out, selling my {g}, dm me for pics",
+)
+_CONDITIONS = ("barely used", "like new", "good condition", "a few scratches", "works perfectly", "brand new")
+
+
+def marketplace_posts(n: int, seed: int) -> list[tuple[str, str]]:
+    """Up to ``n`` distinct ``(id, text)`` ordinary for-sale posts, the same for the same seed."""
+
+    def make(rnd: random.Random) -> str:
+        return rnd.choice(_SALE_TEMPLATES).format(
+            g=rnd.choice(_SALE_GOODS),
+            cond=rnd.choice(_CONDITIONS),
+            n=rnd.choice((20, 50, 80, 150, 300, 1200)),
+        )
+
+    return _distinct("marketplace-post", n, seed, make)

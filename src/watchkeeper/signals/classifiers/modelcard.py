@@ -77,6 +77,12 @@ categories they cover (hate); every other category is `unverified` for it.
   flags 6 (2 removed) where 2026.12.05.1 flagged 11 (7 removed): "ok i'm hitting subscribe, you
   earned it" (0.96) and "bro went from 50 subs to 2 million, legend" (0.90) are still removed. The
   pack's `plain-appreciation` exception holds the models for short thanks with nothing promoted.
+- The sexual_minors head learned from 33 positives, one of them the pack's example "Selling cp
+  links, dm me", and reads ordinary sales as abuse material ("selling my sisters old clothes dm"
+  0.90, "selling my ps5 cheap dm" 0.84). The pack's `ordinary-sale` exception holds the head for a
+  sale that names no pictures, links, children or ages, and the pack never lets this head remove.
+  Generated ordinary sales as negatives (`marketplace_posts`, off) fixed those two but cost toxicchat
+  F1 0.007.
 - Labels come from public datasets with their own definitions (e.g. Davidson's crowd labels are noisy);
   the heads inherit those definitions where they differ from this policy.
 - Calibration is measured on the training mix (ECE below) and the prior shift assumes 20 % violating

@@ -179,6 +179,12 @@ class TrainConfig:
     #: generated comments promoting the writer's own channel, half of them viewers' comments about the
     #: creator's channel, subscribers and views in the same words (:func:`.augment.creator_comments`)
     creator_comments: int = 600
+    #: generated ordinary for-sale posts ("selling my ps5 cheap dm") as negatives for every head
+    #: (:func:`.augment.marketplace_posts`). Off: 200 against 0, same machine and pack (2026.12.39):
+    #: the sexual_minors head on "selling my sisters old clothes dm" 0.90 -> 0.37 and on "selling my ps5
+    #: cheap dm" 0.84 -> below 0.35, but toxicchat 0.564 -> 0.557 and sms_spam 0.919 -> 0.912; the
+    #: pack's sexual_minors exception ``ordinary-sale`` holds those texts instead (docs/classifiers.md)
+    marketplace_posts: int = 0
     #: generated questions about guns, hunting, prescription drugs and fireworks, half asking around the
     #: law, half the lawful way on the same subjects (:func:`.augment.lawful_requests`). 200 against 0,
     #: same machine: gun and hunting licence questions 0.90 / 0.66 -> 0.05 / 0.08, StrongREJECT recall
@@ -520,6 +526,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         or cfg.sexual_requests
         or cfg.abuse_comments
         or cfg.creator_comments
+        or cfg.marketplace_posts
         or cfg.lawful_requests
         or cfg.everyday_requests
     ):
@@ -530,6 +537,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         TrainRow(rid, text, GENERATED, augment.benign_labels())
         for rid, text in augment.benign_requests(cfg.benign_requests, cfg.seed)
         + augment.technical_requests(cfg.technical_requests, cfg.seed)
+        + augment.marketplace_posts(cfg.marketplace_posts, cfg.seed)
     ]
     rows += [
         TrainRow(rid, text, GENERATED, augment.policy_request_labels(cat, label))
