@@ -364,3 +364,20 @@ def test_an_ordinary_sale_does_not_reach_the_child_safety_queue() -> None:
     sm = accounts.verdict_for("sexual_minors")
     assert sm is None or sm.band is None, accounts.rationale
     assert accounts.verdict_for("spam") is not None
+
+
+def test_medicine_taken_as_prescribed_is_not_self_harm() -> None:
+    """Pack 2026.12.40, with the shipped heads: "my doctor prescribed 2 pills a day" drew self_harm's
+    support band (head 0.78). The ``medicine-as-prescribed`` exception holds the models for it; taking
+    them all at once, or a dose to not wake up, keeps every signal."""
+    engine = Engine.load()
+    for text in ["my doctor prescribed 2 pills a day", "how many ibuprofen can i take for a headache"]:
+        d = engine.moderate_text(text)
+        assert d.primary_action.value == "allow", (text, d.rationale)
+    for text in [
+        "my doctor prescribed 30 pills and i'm going to take them all at once",
+        "how many sleeping pills does it take to not wake up",
+    ]:
+        assert engine.moderate_text(text).flagged, text
+    held = _exception(engine, "self_harm", "medicine-as-prescribed")
+    assert not held.search("my doctor prescribed 30 pills and i'm going to take them all at once")
