@@ -25,6 +25,7 @@ in each) and as their sum.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -32,6 +33,7 @@ import random
 import resource
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -97,7 +99,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _worker(texts: list[str], batch: int, barrier: Any, out: Any) -> None:
-    out.put(_run(texts, batch, barrier))
+    try:
+        out.put(_run(texts, batch, barrier))
+    except BaseException as exc:
+        # a worker that fails (say, a forced int8 kernel this CPU lacks) must not leave the others and
+        # the parent waiting at the barrier for ever
+        barrier.abort()
+        out.put({"error": f"{type(exc).__name__}: {exc}"})
+        raise
 
 
 def _multi(args: argparse.Namespace, texts: list[str], harmful_share: float) -> int:
@@ -111,12 +120,18 @@ def _multi(args: argparse.Namespace, texts: list[str], harmful_share: float) -> 
     os.environ.update(worker_thread_env(max(1, (os.cpu_count() or 2) // n)))
     for p in procs:
         p.start()
-    barrier.wait()  # every worker has loaded and warmed up
+    # every worker has loaded and warmed up; a broken barrier means a worker failed, and its report says why
+    with contextlib.suppress(threading.BrokenBarrierError):
+        barrier.wait()
     start = time.perf_counter()
     reports = [out.get() for _ in procs]
     elapsed = time.perf_counter() - start
     for p in procs:
         p.join()
+    errors = [r["error"] for r in reports if "error" in r]
+    if errors:
+        print("a worker failed: " + "; ".join(errors), file=sys.stderr)
+        return 1
     report = {
         "items": len(texts),
         "processes": n,

@@ -192,3 +192,20 @@ def test_a_head_with_few_labelled_rows_gets_its_own_nearest_rows() -> None:
     sims = bank.similarities(queries)
     for j, h in enumerate(bank.heads):
         np.testing.assert_allclose(got[h], neighbour_features(sims, labels[:, j], 5), rtol=1e-6, atol=1e-6)
+
+
+def test_the_candidate_pool_finds_each_heads_own_nearest_rows() -> None:
+    """One partial sort serves every head: a head labelled by most rows, one labelled by a few
+    (whose nearest rows often lie outside the pool, so the exact search runs), and one by all."""
+    rng = np.random.default_rng(3)
+    vecs = unit(rng.normal(size=(3000, 24)))
+    labels = rng.integers(0, 2, size=(3000, 3)).astype(np.int8)
+    labels[rng.random(3000) < 0.3, 0] = -1  # head a: 70 % of the rows
+    labels[rng.random(3000) < 0.98, 1] = -1  # head b: 2 %, fewer than k in most pools
+    bank = NeighbourBank.build(vecs, labels, ("a", "b", "c"), k=20)
+    queries = unit(rng.normal(size=(50, 24)))
+    got = bank.features(queries)
+    sims = bank.similarities(queries)
+    for j, head in enumerate(bank.heads):
+        want = neighbour_features(sims, labels[:, j], 20)
+        assert np.allclose(got[head], want, atol=1e-6), head

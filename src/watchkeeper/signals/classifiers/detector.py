@@ -35,7 +35,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 from scipy.special import expit
 
 from watchkeeper.policy import PolicyPack
@@ -52,6 +51,7 @@ from watchkeeper.signals.classifiers.encoder import (
 from watchkeeper.signals.classifiers.features import lexical_features, lexical_scores
 from watchkeeper.signals.classifiers.heads import DEFAULT_ARTIFACT, VIOLATING, HeadSet
 from watchkeeper.signals.classifiers.language import detect_language, english_words_dominate
+from watchkeeper.signals.rules.prefilter import Prefilter
 from watchkeeper.types import Evidence, Item, ItemKind, Signal
 
 __all__ = ["ClassifierDetector", "ExampleIndex", "ExampleMatchDetector", "judgeability"]
@@ -298,7 +298,10 @@ class _Stage1:
     """The lexical stage's result for one text (shared with the examples detector via ctx.memo)."""
 
     text: str
-    x: Any
+    #: the hashed n-grams of the batch the text came in, and the text's row in it (a row is sliced
+    #: out only when needed: one scipy row slice cost ~70 us, more than the rest of this stage)
+    batch_x: Any
+    row: int
     lex_p: dict[str, float]
     overlap: float
     #: close to the pack's examples (:meth:`ExampleIndex.near`): never settled, and example-matched
@@ -309,6 +312,11 @@ class _Stage1:
     nearest: tuple[str, float] | None = None
     #: categories whose out-of-scope examples the text is a near-copy of (ExampleIndex.out_of_scope_copies)
     out_of_scope: dict[str, tuple[float, str]] | None = None
+
+    @property
+    def x(self) -> Any:
+        """The text's hashed n-grams, a one-row sparse matrix."""
+        return self.batch_x[self.row]
 
 
 def below_bands(policy: PolicyPack) -> dict[str, float]:
@@ -341,12 +349,20 @@ class _EncoderTier:
             if e.holds_models
         )
 
+    @cached_property
+    def _holding_prefilter(self) -> Prefilter:
+        """Which holding exceptions a text can match at all (most texts match none of them)."""
+        return Prefilter([rx for _, _, rx in self._holding_exceptions])
+
     def held_by_exceptions(self, text: str) -> dict[str, str]:
         """The categories whose ``holds_models`` exceptions match this normalised text, each with the
         first such exception's id: their model scores are held below the category's bands."""
         held: dict[str, str] = {}
-        for cid, eid, rx in self._holding_exceptions:
-            if cid not in held and rx.search(text):
+        can = self._holding_prefilter.candidates(text)
+        if not can:
+            return held
+        for i, (cid, eid, rx) in enumerate(self._holding_exceptions):
+            if i in can and cid not in held and rx.search(text):
                 held[cid] = eid
         return held
 
@@ -466,13 +482,14 @@ class ClassifierDetector(_EncoderTier):
             self.multilingual_encoder.encode(foreign)
         if not keys:
             return
-        stages = self._stage1_batch(lexical_features([text for _, _, text in keys]), [t for _, _, t in keys])
+        x_all = lexical_features([text for _, _, text in keys])
+        stages = self._stage1_batch(x_all, [t for _, _, t in keys])
         open_rows = [i for i, st in enumerate(stages) if not st.settled]
         if open_rows:
             # stage 2 for the whole batch: one encoder call, one product per head, one for attribution
             texts = [stages[i].text for i in open_rows]
             feats = head_features(self.encoder, texts)
-            x_open = sp.vstack([stages[i].x for i in open_rows], format="csr")
+            x_open = x_all[open_rows] if len(open_rows) < len(stages) else x_all
             emb = np.ascontiguousarray(feats[:, : self.encoder.dim])
             full = self.heads.full_proba(x_open, feats, emb)
             attributed = VIOLATING in full
@@ -508,7 +525,7 @@ class ClassifierDetector(_EncoderTier):
                 and not near
                 and not (self.hold_requests and REQUEST_FORM.match(text))
             )
-            out.append(_Stage1(text, x[row], lex_p, overlap, near, settled))
+            out.append(_Stage1(text, x, row, lex_p, overlap, near, settled))
         return out
 
     def _score(self, field_name: str, text: str, ctx: DetectContext) -> list[Signal]:
