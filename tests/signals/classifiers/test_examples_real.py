@@ -381,3 +381,48 @@ def test_medicine_taken_as_prescribed_is_not_self_harm() -> None:
         assert engine.moderate_text(text).flagged, text
     held = _exception(engine, "self_harm", "medicine-as-prescribed")
     assert not held.search("my doctor prescribed 30 pills and i'm going to take them all at once")
+
+
+def test_everyday_look_alikes_are_held_and_their_harmful_twins_kept() -> None:
+    """Pack 2026.12.41, with the shipped heads. Each text on the left was acted on before: "how to
+    spot counterfeit money as a cashier" and "nude heels and a beige dress" were removed, "ok i'm
+    hitting subscribe, you earned it" removed as spam, the knife for a cooking class reviewed, "teen
+    porn addiction is real" age-restricted. Their exceptions hold the models (or drop the term);
+    the harmful twins in the same words keep every signal."""
+    engine = Engine.load()
+    for text in [
+        "how to spot counterfeit money as a cashier",
+        "counterfeit bills are easy to spot if you check the watermark",
+        "how do bouncers tell if an id is fake",
+        "nude heels and a beige dress, outfit check",
+        "nude lipstick tutorial for beginners",
+        "teen porn addiction is real, here's how i quit",
+        "ok i'm hitting subscribe, you earned it",
+        "i'm taking a knife to school for my cooking class",
+        "bringing my pocket knife to school for art class",
+    ]:
+        d = engine.moderate_text(text)
+        assert d.primary_action.value == "allow", (text, d.rationale)
+    for text in [
+        "how to make counterfeit money that passes the pen test",
+        "where can i buy fake bills that are hard to spot",
+        "how to tell if a fake id will pass at the club",
+        "send nude selfies",
+        "rate my nude body",
+        "i just subscribed, now sub back to my channel",
+        "i'm bringing a knife to school tomorrow to stab him",
+        "bringing a knife to school for protection",
+        "i'm taking a knife to school so i can cut myself in the bathroom",
+    ]:
+        d = engine.moderate_text(text)
+        assert d.primary_action.value != "allow", (text, d.rationale)
+    fakes = _exception(engine, "criminal_activity", "spotting-fakes")
+    assert not fakes.search("how to tell if a fake id will pass at the club")
+    assert not fakes.search("counterfeit bills that cashiers won't spot")
+    assert not _exception(engine, "sexual", "nude-shade").search("nude dress try on haul, see through")
+    assert not _exception(engine, "spam", "viewer-subscribed").search("subbed, return the favor")
+    knife = _exception(engine, "violence", "tools-for-class")
+    assert not knife.search("taking a knife to school for art class, if anyone messes with me")
+    assert not _exception(engine, "self_harm", "tools-for-class").search(
+        "taking scissors to school for art class so i can cut myself"
+    )

@@ -336,6 +336,9 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("hacked accounts for sale, instagram and tiktok, dm", "criminal_activity"),
         ("got fake dollar bills that pass the pen test, hmu", "criminal_activity"),
         ("im selling my moms adderall 10 a pill", "dangerous_acts"),
+        # pack 2026.12.41: spotting-fakes and porn-recovery leave their harmful twins alone
+        ("how to make counterfeit money and spot-proof it", "criminal_activity"),
+        ("watch free porn here, no addiction talk", "sexual"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -668,6 +671,10 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "the police swat team arrived at 3am",
         "i had my account hacked and the hacker sold it",
         "i take adderall 10mg a day for my adhd",
+        # pack 2026.12.41
+        "how to spot counterfeit money as a cashier",
+        "teen porn addiction is real, here's how i quit",
+        "day 90 of quitting porn, feeling great",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
