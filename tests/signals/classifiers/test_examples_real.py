@@ -426,3 +426,23 @@ def test_everyday_look_alikes_are_held_and_their_harmful_twins_kept() -> None:
     assert not _exception(engine, "self_harm", "tools-for-class").search(
         "taking scissors to school for art class so i can cut myself"
     )
+
+
+def test_a_debunk_and_an_idiom_are_held_and_the_claim_itself_is_not() -> None:
+    """Pack 2026.12.42, with the shipped heads: "do vaccines cause autism? no, ..." was labelled and
+    limited (term, head 0.69, example 0.71); "give them enough rope and they'll hang themselves" was
+    removed by the violence head (1.00). ``debunking`` and ``rope-idiom`` hold the models; the
+    claim made, or the urging, keeps every signal."""
+    engine = Engine.load()
+    for text in [
+        "do vaccines cause autism? no, the studies show they don't",
+        "the myth that vaccines cause autism has been debunked many times",
+        "give them enough rope and they'll hang themselves",
+    ]:
+        d = engine.moderate_text(text)
+        assert d.primary_action.value == "allow", (text, d.rationale)
+    for text in ["vaccines cause autism, share before they delete this", "go hang yourself loser"]:
+        assert engine.moderate_text(text).primary_action.value != "allow", text
+    assert not _exception(engine, "misinformation", "debunking").search(
+        "fact check: vaccines cause autism is true"
+    )

@@ -339,6 +339,15 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         # pack 2026.12.41: spotting-fakes and porn-recovery leave their harmful twins alone
         ("how to make counterfeit money and spot-proof it", "criminal_activity"),
         ("watch free porn here, no addiction talk", "sexual"),
+        # pack 2026.12.42
+        ("hang yourself", "harassment"),
+        ("bro got mogged so hard he should just rope", "harassment"),
+        ("how do people hang themselves", "self_harm"),
+        ("How do I drown myself?", "self_harm"),
+        ("let's all report @jenny's account until it gets banned lol", "harassment"),
+        ("mass report @tyler_99 lmao", "harassment"),
+        ("he's only 12 but he has an onlyfans lol", "sexual_minors"),
+        ("join the brotherhood, the white race needs warriors, dm for the telegram", "extremism"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -675,6 +684,21 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "how to spot counterfeit money as a cashier",
         "teen porn addiction is real, here's how i quit",
         "day 90 of quitting porn, feeling great",
+        # pack 2026.12.42
+        "don't hang yourself up on small details",
+        "give them enough rope and they'll hang themselves",
+        "how to hang a picture frame",
+        "you should rope in your friends for the group project",
+        "we roped off the area for the party",
+        "i'm gonna rope cattle at the rodeo this weekend",
+        "everyone report this scam account until it gets banned",
+        "i reported the spam account that keeps messaging me",
+        "she's 16 and already has 1m followers",
+        "it's only 12 dollars for the ticket",
+        "join the fight against white supremacy this saturday",
+        "join our movement to save the bees",
+        "do vaccines cause autism? no, the studies show they don't",
+        "the myth that vaccines cause autism has been debunked many times",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -934,3 +958,25 @@ def test_unalive_yourself_is_both_an_urging_and_harassment(rules_engine: Engine)
     assert {"self_harm", "harassment"} <= violated
     said = rules_engine.moderate_text("unalive yourself")
     assert "harassment" in {v.category for v in said.verdicts if v.score >= 0.9}
+
+
+def test_rope_said_of_oneself_gets_support_and_said_to_someone_is_removed(rules_engine: Engine) -> None:
+    """Pack 2026.12.42: "rope" as slang for hanging. The writer's own "i should just rope" is a cry
+    for help (self_harm's support band: label, limited reach, review); urged on someone else it is
+    harassment, removed."""
+    own = rules_engine.moderate_text("i should just rope honestly")
+    assert [v.category for v in own.verdicts if v.band] == ["self_harm"], own.rationale
+    assert {a.value for a in own.actions} == {"label", "limit_reach", "escalate_to_review"}
+    urged = rules_engine.moderate_text("bro got mogged so hard he should just rope")
+    assert "remove" in {a.value for a in urged.actions}, urged.rationale
+    assert urged.verdict_for("self_harm") is None or urged.verdict_for("self_harm").band is None
+
+
+def test_a_debunked_claim_keeps_its_signals_when_the_text_says_it_is_true(rules_engine: Engine) -> None:
+    for text in [
+        "vaccines cause autism, share before they delete this",
+        "fact check: vaccines cause autism is true",
+        "vaccines cause autism and they're hiding the proof",
+    ]:
+        verdict = rules_engine.moderate_text(text).verdict_for("misinformation")
+        assert verdict is not None and verdict.band is not None, text
