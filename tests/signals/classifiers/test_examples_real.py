@@ -446,3 +446,16 @@ def test_a_debunk_and_an_idiom_are_held_and_the_claim_itself_is_not() -> None:
     assert not _exception(engine, "misinformation", "debunking").search(
         "fact check: vaccines cause autism is true"
     )
+
+
+def test_a_cry_for_help_gets_support_and_a_game_death_nothing() -> None:
+    """Pack 2026.12.42, with the shipped heads: the violence head removed "i should just rope
+    honestly" (0.98), and the heads with the "kill yourself" term removed "how to kill yourself in
+    minecraft". ``self-directed`` now holds violence's models for "rope" and "kms" said of oneself,
+    so self_harm's support band answers; ``in-a-game`` holds a death in a game."""
+    engine = Engine.load()
+    own = engine.moderate_text("i should just rope honestly")
+    assert {a.value for a in own.actions} == {"label", "limit_reach", "escalate_to_review"}, own.rationale
+    assert engine.moderate_text("how to kill yourself in minecraft").primary_action.value == "allow"
+    for text in ["kill yourself irl, not in minecraft", "i'm going to end it all tonight, then shoot up the school"]:
+        assert "remove" in {a.value for a in engine.moderate_text(text).actions}, text

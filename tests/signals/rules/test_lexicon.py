@@ -699,6 +699,9 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "join our movement to save the bees",
         "do vaccines cause autism? no, the studies show they don't",
         "the myth that vaccines cause autism has been debunked many times",
+        "ran 5 kms this morning",
+        "nobody would care if i was late to the party",
+        "how to kill yourself in minecraft to reset your spawn",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -962,11 +965,15 @@ def test_unalive_yourself_is_both_an_urging_and_harassment(rules_engine: Engine)
 
 def test_rope_said_of_oneself_gets_support_and_said_to_someone_is_removed(rules_engine: Engine) -> None:
     """Pack 2026.12.42: "rope" as slang for hanging. The writer's own "i should just rope" is a cry
-    for help (self_harm's support band: label, limited reach, review); urged on someone else it is
-    harassment, removed."""
+    for help (self_harm's support band: label, limited reach, review), as are "i want to kms" and
+    "nobody would care if i disappeared"; urged on someone else it is harassment, removed."""
     own = rules_engine.moderate_text("i should just rope honestly")
     assert [v.category for v in own.verdicts if v.band] == ["self_harm"], own.rationale
     assert {a.value for a in own.actions} == {"label", "limit_reach", "escalate_to_review"}
+    for text in ["i want to kms", "this homework makes me want to kms lol", "nobody would care if i disappeared"]:
+        d = rules_engine.moderate_text(text)
+        assert [v.category for v in d.verdicts if v.band] == ["self_harm"], (text, d.rationale)
+        assert {a.value for a in d.actions} == {"label", "limit_reach", "escalate_to_review"}, text
     urged = rules_engine.moderate_text("bro got mogged so hard he should just rope")
     assert "remove" in {a.value for a in urged.actions}, urged.rationale
     assert urged.verdict_for("self_harm") is None or urged.verdict_for("self_harm").band is None
