@@ -348,6 +348,13 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("mass report @tyler_99 lmao", "harassment"),
         ("he's only 12 but he has an onlyfans lol", "sexual_minors"),
         ("join the brotherhood, the white race needs warriors, dm for the telegram", "extremism"),
+        ("chroming is such a rush, huff the can and record it", "dangerous_acts"),
+        ("percs 30s available, tap in", "dangerous_acts"),
+        ("13/50 and they still cry about racism", "hate"),
+        ("the globalists control the banks, you know who", "hate"),
+        ("raw milk cures cancer, the fda hides it", "misinformation"),
+        ("drop your snap girls under 15 only", "minor_safety"),
+        ("send me your address and i'll send you a free iphone", "scam_fraud"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -702,6 +709,16 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "ran 5 kms this morning",
         "nobody would care if i was late to the party",
         "how to kill yourself in minecraft to reset your spawn",
+        "the benadryl challenge put a girl in the ICU, please don't",
+        "never huff the can, my cousin ended up in the hospital",
+        "she said her ex was huffing spray paint again",
+        "chroming my rims this weekend",
+        "i got 13/50 on the quiz, so sad",
+        "coke available at the concession stand",
+        "the globalists in trade policy want lower tariffs",
+        "the media controls the narrative on this story",
+        "drop your snap if you want the homework notes",
+        "send me your address so i can mail your birthday card",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
