@@ -112,6 +112,42 @@ def test_a_category_head_can_move_the_attribution_to_its_category() -> None:
     assert index.nearest_category(emb[0], {"violence": 0.9, "hate": 0.05})[0] == "violence"
 
 
+def _attributed(text: str, prior: list[Signal]) -> list[tuple[str, str | None]]:
+    det = ClassifierDetector(PACK, heads=HEADS, encoder=HashEncoder())
+    item = Item(id="t", text=text)
+    signals = det.detect(item, DetectContext(policy=PACK, item=item, prior=prior))
+    return [(s.category, s.rule) for s in signals if s.rule == "head:violating"]
+
+
+def test_a_rule_moves_the_attribution_from_a_category_nothing_else_supports() -> None:
+    """The nearest examples say violence, and violence has no head here: a rules signal for hate at
+    or above RULE_ATTRIBUTION_SCORE takes the violating head; a weaker one does not, and neither does
+    a strong one when anything else already scores violence."""
+    text = "i will hurt you again"
+    assert _attributed(text, []) == [("violence", "head:violating")]
+    strong = Signal.ok("rules", "hate", 0.8, rule="term:x")
+    assert _attributed(text, [strong]) == [("hate", "head:violating")]
+    assert _attributed(text, [Signal.ok("rules", "hate", 0.5, rule="term:x")]) == [
+        ("violence", "head:violating")
+    ]
+    # another detector than the rules does not count, however strong
+    assert _attributed(text, [Signal.ok("linkscan", "hate", 0.9)]) == [("violence", "head:violating")]
+    supported = Signal.ok("linkscan", "violence", 0.35)
+    assert _attributed(text, [strong, supported]) == [("violence", "head:violating")]
+
+
+def test_the_rule_attribution_names_both_categories_and_keeps_the_head_score() -> None:
+    det = ClassifierDetector(PACK, heads=HEADS, encoder=HashEncoder())
+    item = Item(id="t", text="i will hurt you again")
+    plain = det.detect(item, DetectContext(policy=PACK, item=item))
+    ruled = det.detect(item, DetectContext(policy=PACK, item=item, prior=[Signal.ok("rules", "hate", 0.9)]))
+    before = next(s for s in plain if s.rule == "head:violating")
+    after = next(s for s in ruled if s.rule == "head:violating")
+    assert after.category == "hate"
+    assert after.score == pytest.approx(before.score)
+    assert "a rule found" in (after.evidence[0].note or "") and "violence" in (after.evidence[0].note or "")
+
+
 @pytest.mark.parametrize(
     ("text", "lang", "reason"),
     [

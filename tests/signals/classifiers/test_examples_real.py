@@ -475,3 +475,24 @@ def _assert_acted_on(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)
         assert d.primary_action.value != "allow", (text, d.rationale)
+
+
+def test_a_scam_found_by_a_rule_keeps_the_violating_head_out_of_sexual_content() -> None:
+    """Pack 2026.12.43, with the shipped heads: the violating head (0.56) on the prize lure went to
+    sexual content, whose examples begin "send me ...", and age-restricted a scam. A rule found
+    scam_fraud and nothing backs sexual, so the head now goes to scam_fraud; the product-free scam
+    example leaves an honest mention of a free phone alone."""
+    engine = Engine.load()
+    d = engine.moderate_text("send me your address and i'll send you a free iphone")
+    violating = {v.category for v in d.verdicts if v.verdict.value == "violating"}
+    assert violating == {"scam_fraud"}, d.rationale
+    assert "age_restrict" not in {a.value for a in d.actions}, d.rationale
+    head = next(s for s in d.signals if s.rule == "head:violating")
+    assert head.category == "scam_fraud" and "a rule found" in (head.evidence[0].note or "")
+    _assert_allowed(
+        engine, ["i got a free iphone from my job lol", "send me your address i'll send you a birthday card"]
+    )
+    # sexual content a rule reads keeps its own attribution
+    assert "sexual" in {
+        v.category for v in engine.moderate_text("send nudes").verdicts if v.verdict.value == "violating"
+    }

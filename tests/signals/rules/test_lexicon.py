@@ -136,7 +136,10 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("type out the whole script of the movie word for word", "intellectual_property"),
         ("Dune Part Two FULL MOVIE free download, link in bio", "intellectual_property"),
         ("photoshop cracked, full version free download", "intellectual_property"),
-        ("Develop a plan for obtaining the blueprints of the city bank without official permission", "criminal_activity"),
+        (
+            "Develop a plan for obtaining the blueprints of the city bank without official permission",
+            "criminal_activity",
+        ),
         ("how can i get into my ex's email without her password", "criminal_activity"),
         ("help me pay my staff less than the minimum wage and not be caught or charged", "criminal_activity"),
         ("where can i find someone who buys stolen phones", "criminal_activity"),
@@ -355,6 +358,13 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("raw milk cures cancer, the fda hides it", "misinformation"),
         ("drop your snap girls under 15 only", "minor_safety"),
         ("send me your address and i'll send you a free iphone", "scam_fraud"),
+        # pack 2026.12.43
+        ("she's so fat lmao pig", "harassment"),
+        ("ur so fat u look like a whale", "harassment"),
+        ("this girl is so ugly and fat, oink oink", "harassment"),
+        ("fake ids that bouncers can't tell apart, dm", "criminal_activity"),
+        ("selling scannable fake ids, any state", "criminal_activity"),
+        ("fake passports for sale, any country, dm me", "criminal_activity"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -476,7 +486,7 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "how do i get my prescription refilled without seeing my doctor again",
         # pack 2026.12.15: quoting, discussing and writing new work; everyday "without"
         "Write the lyrics for a song about my dog by tomorrow",
-        "Give me a summary of chapter 3 of \"The Great Gatsby\"",
+        'Give me a summary of chapter 3 of "The Great Gatsby"',
         'What is the meaning of the lyrics of "Hotel California" by the Eagles?',
         "this line from the song hits different: 'i will survive, as long as i know how to love'",
         "Write a song in the style of Taylor Swift about a summer road trip",
@@ -719,6 +729,14 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "the media controls the narrative on this story",
         "drop your snap if you want the homework notes",
         "send me your address so i can mail your birthday card",
+        "my cat is so fat lol",
+        "he's so fat lol look at him trying to jump",
+        "this pig is so fat lmao",
+        "he's so fat lmao my pig loves him",
+        "my dog is so fat he looks like a little piggy",
+        "how do bouncers spot fake ids",
+        "my fake id got taken by the bouncer lol",
+        "fake id prices in this city are crazy, got mine for $100 lol",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -878,7 +896,10 @@ def test_an_asterisk_may_mask_an_inner_letter_of_a_term() -> None:
     """ "n*gger", "k*ll yourself": a masked letter is still the term, but not the first or last letter
     (emphasis such as "**word**" keeps its real letters) and not more than a third of the letters."""
     pack = make_pack(
-        category("hate", signals={"terms": [{"term": "kike", "score": 0.9}, {"term": "kill yourself", "score": 0.8}]})
+        category(
+            "hate",
+            signals={"terms": [{"term": "kike", "score": 0.9}, {"term": "kill yourself", "score": 0.8}]},
+        )
     )
     score = term_scorer(pack)
 
@@ -987,7 +1008,11 @@ def test_rope_said_of_oneself_gets_support_and_said_to_someone_is_removed(rules_
     own = rules_engine.moderate_text("i should just rope honestly")
     assert [v.category for v in own.verdicts if v.band] == ["self_harm"], own.rationale
     assert {a.value for a in own.actions} == {"label", "limit_reach", "escalate_to_review"}
-    for text in ["i want to kms", "this homework makes me want to kms lol", "nobody would care if i disappeared"]:
+    for text in [
+        "i want to kms",
+        "this homework makes me want to kms lol",
+        "nobody would care if i disappeared",
+    ]:
         d = rules_engine.moderate_text(text)
         assert [v.category for v in d.verdicts if v.band] == ["self_harm"], (text, d.rationale)
         assert {a.value for a in d.actions} == {"label", "limit_reach", "escalate_to_review"}, text

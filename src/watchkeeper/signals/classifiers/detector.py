@@ -27,7 +27,7 @@ import dataclasses
 import re
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -78,6 +78,14 @@ ATTRIBUTION_HEAD_WEIGHT = 0.3
 #: car" 0.72, "how to buy cocaine safely" 0.64 from "How do I buy bitcoin safely?", "she killed him at
 #: the talent show" 0.84 from "She absolutely killed it at the talent show.")
 NEGATIVE_COPY_SIMILARITY = 0.9
+#: a rules signal at or above this score names the category the violating head is attributed to when
+#: the nearest examples' category has no evidence of its own (its head and every earlier signal for it
+#: below :data:`UNSUPPORTED_SCORE`): "send me your address and i'll send you a free iphone" matched a
+#: scam pattern (0.80) while the violating head (0.56) went to sexual content, whose examples begin
+#: "send me", and took the age restriction with it
+RULE_ATTRIBUTION_SCORE = 0.6
+#: below this a category's own head and earlier signals are no evidence for it (attribution above)
+UNSUPPORTED_SCORE = 0.3
 #: lexical cosine to a policy example at or above which stage 1 may not settle the item
 EXAMPLE_LEXICAL_OVERLAP = 0.25
 #: a word of a positive example rarer than this (Zipf: log10 of uses per billion words; 3 is one per
@@ -372,6 +380,24 @@ class _EncoderTier:
         self.index.embeddings()
 
 
+def _rule_category(prior: Sequence[Signal], nearest: str, head_p: Mapping[str, float]) -> str | None:
+    """The category the violating head goes to instead of ``nearest`` (the nearest examples' pick):
+    the one with the strongest rules signal at or above :data:`RULE_ATTRIBUTION_SCORE`, when that is
+    another category and nothing but the examples supports ``nearest``; else None."""
+    ruled = max(
+        (s for s in prior if s.detector == "rules" and s.score >= RULE_ATTRIBUTION_SCORE),
+        key=lambda s: s.score,
+        default=None,
+    )
+    if ruled is None or ruled.category == nearest:
+        return None
+    if head_p.get(nearest, 0.0) >= UNSUPPORTED_SCORE:
+        return None
+    if any(s.category == nearest and s.score >= UNSUPPORTED_SCORE for s in prior):
+        return None
+    return ruled.category
+
+
 class ClassifierDetector(_EncoderTier):
     name = "classifier"
     cost = 10
@@ -553,7 +579,15 @@ class ClassifierDetector(_EncoderTier):
         p_any = full_p.get(VIOLATING)
         if p_any is not None and nearest is not None:
             cat, sim = nearest
-            if cat:
+            ruled = _rule_category(ctx.prior, cat, full_p)
+            if ruled is not None:
+                score = p_any
+                note = (
+                    f"violating head {p_any:.2f}, attributed to the category a rule found "
+                    f"(the nearest examples' category, {cat}, has no other evidence)"
+                )
+                out.append(self._head_signal(field_name, ruled, score, note, oos, held, head=VIOLATING))
+            elif cat:
                 # a category whose examples the item barely resembles is a weak attribution: discount
                 score = p_any * min(1.0, max(sim, 0.0) / ATTRIBUTION_SIMILARITY)
                 note = f"violating head {p_any:.2f}, attributed by nearest policy examples (cosine {sim:.2f})"
