@@ -496,3 +496,33 @@ def test_a_scam_found_by_a_rule_keeps_the_violating_head_out_of_sexual_content()
     assert "sexual" in {
         v.category for v in engine.moderate_text("send nudes").verdicts if v.verdict.value == "violating"
     }
+
+
+def test_a_plea_to_protect_a_group_and_a_bullet_idiom_hold_the_models() -> None:
+    """Pack 2026.12.44, with the shipped heads: the hate head reviewed "trans people should be
+    protected from bullying at school" (0.76) and the violence head "he runs faster than a speeding
+    bullet" (0.79). ``support-for-group`` (whole text only) and ``bullet-idioms`` hold them; a sneer
+    after the plea, and a bullet of the writer's own, keep every signal."""
+    engine = Engine.load()
+    for category, exception, text in [
+        ("hate", "support-for-group", "trans people should be protected from bullying at school"),
+        ("violence", "bullet-idioms", "he runs faster than a speeding bullet"),
+    ]:
+        assert _exception(engine, category, exception).search(text), text
+    _assert_allowed(
+        engine,
+        [
+            "trans people should be protected from bullying at school",
+            "women deserve to be respected",
+            "he runs faster than a speeding bullet",
+            "this baby runs faster than a speeding bullet and i'm tired",
+        ],
+    )
+    _assert_acted_on(
+        engine,
+        [
+            "trans people should be protected, from themselves lol",
+            "this muslim better run faster than my bullet",
+            "trans people should be looked down upon",
+        ],
+    )

@@ -365,6 +365,17 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("fake ids that bouncers can't tell apart, dm", "criminal_activity"),
         ("selling scannable fake ids, any state", "criminal_activity"),
         ("fake passports for sale, any country, dm me", "criminal_activity"),
+        # pack 2026.12.44
+        ("women are made for making babies and cooking and nothing else", "hate"),
+        ("gas chambers are the only solution for jews", "hate"),
+        ("a bullet is the only answer for those muslims", "hate"),
+        ("abortion is the solution for autism", "hate"),
+        ("trans people should be looked down upon", "hate"),
+        ("gays should not exist", "hate"),
+        ("this muslim better run faster than my bullet", "violence"),
+        ("you better run, i'm coming with my gun", "violence"),
+        ("now lgbt is okay in islam. go get killed", "harassment"),
+        ("go and get killed by a train, nobody likes you", "harassment"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -737,6 +748,17 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "how do bouncers spot fake ids",
         "my fake id got taken by the bouncer lol",
         "fake id prices in this city are crazy, got mine for $100 lol",
+        "women are made for greatness",
+        "women are so good at multitasking",
+        "native americans are finally getting the recognition they deserve",
+        "abortion is a solution for an unwanted pregnancy",
+        "the solution for autism meltdowns is a quiet room",
+        "he runs faster than a speeding bullet",
+        "dodged a bullet with that ex lol",
+        "don't go get killed out there",
+        "go get yourself a snack",
+        "trans people should be allowed to play women's sports",
+        "women deserve to be respected",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
