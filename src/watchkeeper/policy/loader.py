@@ -196,6 +196,17 @@ def load_pack(directory: str | Path) -> PolicyPack:
             )
             continue
         first_line[category.id] = (doc.display, doc.line_for(("id",)))
+        band_names = [b.name for b in category.bands]
+        for j, exc in enumerate(category.signals.exceptions):
+            if exc.hold_below is not None and exc.hold_below not in band_names:
+                issues.append(
+                    PolicyIssue(
+                        doc.display,
+                        doc.line_for(("signals", "exceptions", j, "hold_below")),
+                        f"exception {exc.id!r} holds the models below unknown band {exc.hold_below!r}",
+                        f"{category.id}'s bands: {', '.join(band_names)}",
+                    )
+                )
         categories.append(category)
 
     if manifest is not None:

@@ -156,12 +156,15 @@ class ExceptionSpec(_Model):
     ``holds_models`` (``scope: text`` only) the category's classifier and example-matching scores
     for that text part are also held just below its lowest band, as a near-copy of a negative
     example's are: for a context the models misread as a whole (harm the writer means to do to
-    themselves, read by the violence head as a threat)."""
+    themselves, read by the violence head as a threat). ``hold_below`` names one of the category's
+    bands to hold them just below instead, so the bands under it stay reachable (a recovery story
+    keeps self_harm's resources label but not its review)."""
 
     id: str = Field(min_length=1)
     regex: Regex
     scope: Literal["match", "text"] = "match"
     holds_models: bool = False
+    hold_below: str | None = Field(default=None, min_length=1)
     note: str | None = None
 
     _vocabularies = field_validator("regex", mode="before")(_expand_in_context)
@@ -170,6 +173,8 @@ class ExceptionSpec(_Model):
     def _models_need_text_scope(self) -> ExceptionSpec:
         if self.holds_models and self.scope != "text":
             raise ValueError("holds_models needs scope: text (the models score a whole text part)")
+        if self.hold_below is not None and not self.holds_models:
+            raise ValueError("hold_below needs holds_models: true (it says where the held scores go)")
         return self
 
 
@@ -253,6 +258,13 @@ class Category(_Model):
     def gated(self) -> bool:
         """Whether some band admits only some detectors (:attr:`Band.detectors`)."""
         return any(b.detectors is not None for b in self.bands)
+
+    def held_score(self, exception: ExceptionSpec | None = None) -> float:
+        """Where a held model score goes: just below the band ``exception.hold_below`` names, else
+        just below the lowest band (a near-copy of a negative example, or an exception without it)."""
+        band = next((b for b in self.bands if exception and b.name == exception.hold_below), None)
+        floor = band.min_score if band is not None else min(b.min_score for b in self.bands)
+        return max(0.0, round(floor - 0.01, 4))
 
     def band_for(self, score: float) -> Band | None:
         """The band a score falls in, or None below the lowest band (whatever the bands'

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import weakref
 from typing import Any
 
@@ -9,7 +10,12 @@ from tests.helpers import HashEncoder, category, make_pack
 from tests.signals.classifiers.test_training import synthetic_rows
 from watchkeeper.decide import decide
 from watchkeeper.signals import Cascade, DetectContext
-from watchkeeper.signals.classifiers.detector import ClassifierDetector, ExampleMatchDetector, judgeability
+from watchkeeper.signals.classifiers.detector import (
+    ClassifierDetector,
+    ExampleMatchDetector,
+    Hold,
+    judgeability,
+)
 from watchkeeper.signals.classifiers.training import TrainConfig, train_heads
 from watchkeeper.types import Action, DetectorStatus, Item, Signal, Verdict
 
@@ -451,7 +457,7 @@ def test_an_exception_that_holds_models_caps_the_heads_and_examples(holds: bool)
     if holds:
         assert head.score == cap and "exception 'barn'" in (head.evidence[0].note or "")
         assert example[0].score == cap and "exception 'barn'" in (example[0].evidence[0].note or "")
-        assert clf.held_by_exceptions("you are vermin in the barn") == {"hate": "barn"}
+        assert clf.held_by_exceptions("you are vermin in the barn") == {"hate": Hold("barn", cap)}
     else:
         assert head.score > cap and example[0].score > cap
         assert clf.held_by_exceptions(text) == {}
@@ -459,6 +465,73 @@ def test_an_exception_that_holds_models_caps_the_heads_and_examples(holds: bool)
     plain = Item(id="u", text="you are vermin so")
     kept = [s for s in clf.detect(plain, DetectContext(policy=pack, item=plain)) if s.category == "hate"]
     assert max(s.score for s in kept) > cap
+
+
+def test_hold_below_holds_the_models_under_a_named_band_so_lower_bands_stay_reachable() -> None:
+    """``hold_below: review`` puts a held score just below the review band (0.59 here) instead of
+    below the lowest band (0.39), so the limit band under it still answers; a near-copy of a negative
+    example is still held below the lowest band."""
+    bands = [
+        {"name": "remove", "min_score": 0.85, "actions": ["remove"]},
+        {"name": "review", "min_score": 0.6, "actions": ["escalate_to_review"]},
+        {"name": "limit", "min_score": 0.4, "actions": ["limit_reach"]},
+    ]
+    exception = {"id": "barn", "regex": r"\bin (?:my|the) barn\b", "scope": "text", "holds_models": True}
+    pack = make_pack(
+        category(
+            "hate",
+            bands=bands,
+            examples={"positive": ["you are vermin", "they are vermin and rats"], "negative": []},
+            signals={"exceptions": [{**exception, "hold_below": "review"}]},
+        ),
+        category("violence", examples={"positive": ["i will hurt you"], "negative": []}),
+    )
+    clf = ClassifierDetector(pack, heads=HEADS, encoder=HashEncoder())
+    assert clf.held_by_exceptions("you are vermin in my barn") == {"hate": Hold("barn", 0.59)}
+    item = Item(id="t", text="you are vermin in my barn so")
+    with Cascade(pack, [clf]) as cascade:
+        d = cascade.moderate(item)
+    hate = max((s for s in d.signals if s.category == "hate"), key=lambda s: s.score)
+    assert hate.score == pytest.approx(0.59) and "exception 'barn'" in (hate.evidence[0].note or "")
+    assert [a.value for a in d.actions] == ["limit_reach"]
+    assert pack.category("hate").held_score() == pytest.approx(0.39)
+
+
+def test_hold_below_needs_holds_models_and_a_band_of_the_category(tmp_path: Any) -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from watchkeeper.errors import PolicyError
+    from watchkeeper.policy import load_pack
+
+    with pytest.raises(ValueError, match="hold_below needs holds_models"):
+        category(
+            "hate",
+            signals={"exceptions": [{"id": "x", "regex": "barn", "scope": "text", "hold_below": "limit"}]},
+        )
+    root = Path(tmp_path)
+    (root / "categories").mkdir()
+    (root / "pack.yaml").write_text("name: t\nversion: '1'\ndescription: a test pack\n")
+    cat = {
+        "id": "hate",
+        "title": "Hate",
+        "severity": 3,
+        "definition": "Attacks on people for who they are.",
+        "in_scope": ["slurs"],
+        "bands": [{"name": "review", "min_score": 0.6, "actions": ["escalate_to_review"]}],
+        "signals": {
+            "exceptions": [
+                {"id": "barn", "regex": "barn", "scope": "text", "holds_models": True, "hold_below": "suport"}
+            ]
+        },
+    }
+    (root / "categories" / "hate.yaml").write_text(yaml.safe_dump(cat, sort_keys=False))
+    with pytest.raises(PolicyError) as err:
+        load_pack(root)
+    text = str(err.value)
+    assert re.search(r"hate\.yaml:\d+: exception 'barn' holds the models below unknown band 'suport'", text)
+    assert "hate's bands: review" in text
 
 
 def test_holds_models_needs_a_text_scoped_exception() -> None:

@@ -526,3 +526,22 @@ def test_a_plea_to_protect_a_group_and_a_bullet_idiom_hold_the_models() -> None:
             "trans people should be looked down upon",
         ],
     )
+
+
+def test_a_recovery_story_keeps_the_resources_label_but_not_the_review() -> None:
+    """Pack 2026.12.45, with the shipped heads: the self_harm head (0.96) put "i'm recovering from
+    anorexia, day 100 without restricting" in the support band (label, limit reach, review). The
+    category's in-scope text says recovery stories are labelled with resources, not removed:
+    ``recovery-story`` holds the models just below the support band (``hold_below``), which leaves
+    the resources label. Asking for tips in the same breath keeps every signal."""
+    engine = Engine.load()
+    story = "i'm recovering from anorexia, day 100 without restricting"
+    assert _exception(engine, "self_harm", "recovery-story").search(story)
+    d = engine.moderate_text(story)
+    assert {a.value for a in d.actions} == {"label"}, d.rationale
+    held = next(s for s in d.signals if s.rule == "head:self_harm")
+    assert held.score == engine.policy.category("self_harm").held_score(
+        next(e for e in engine.policy.category("self_harm").signals.exceptions if e.id == "recovery-story")
+    )
+    tips = engine.moderate_text("i'm in recovery from anorexia but i need new ana tips")
+    assert "escalate_to_review" in {a.value for a in tips.actions}, tips.rationale

@@ -376,6 +376,15 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you better run, i'm coming with my gun", "violence"),
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
+        # pack 2026.12.45
+        ("who wants to be my ana buddy? we can fast together", "self_harm"),
+        ("ana tips for beginners", "self_harm"),
+        ("skip meals challenge day 4, down 6 lbs", "self_harm"),
+        ("time to go full elliot rodger on these girls", "extremism"),
+        ("gonna pull a columbine tomorrow", "extremism"),
+        ("lost crypto? our recovery team gets it back, contact @recoverypro", "scam_fraud"),
+        ("the vax has microchips in it and kills more people than covid", "misinformation"),
+        ("the election is rigged, don't bother voting, your vote won't count", "misinformation"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -759,6 +768,17 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "go get yourself a snack",
         "trans people should be allowed to play women's sports",
         "women deserve to be respected",
+        "my friend ana tips really well at the restaurant",
+        "skinny jeans tips for tall girls",
+        "ana tips for recovery and support groups",
+        "spicy ramen challenge, who's in?",
+        "i went full elliot on my homework lol",
+        "we did a columbine unit in history class",
+        "lost crypto? never pay a recovery team, they're scammers. report it to the ftc",
+        "i lost money in crypto and our recovery was slow but the market came back",
+        "your vote won't count if you mail it after election day",
+        "the vaccine doesn't have microchips, that's a myth",
+        "my vaccine card has a chip in it lol",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:

@@ -54,7 +54,7 @@ from watchkeeper.signals.classifiers.language import detect_language, english_wo
 from watchkeeper.signals.rules.prefilter import Prefilter
 from watchkeeper.types import Evidence, Item, ItemKind, Signal
 
-__all__ = ["ClassifierDetector", "ExampleIndex", "ExampleMatchDetector", "judgeability"]
+__all__ = ["ClassifierDetector", "ExampleIndex", "ExampleMatchDetector", "Hold", "judgeability"]
 
 _LETTERS = re.compile(r"[^\W\d_]")
 SUPPORTED_LANGUAGES = frozenset({"en"})
@@ -329,7 +329,15 @@ class _Stage1:
 
 def below_bands(policy: PolicyPack) -> dict[str, float]:
     """Per category, just below its lowest band: where a held model score is put."""
-    return {c.id: max(0.0, round(min(b.min_score for b in c.bands) - 0.01, 4)) for c in policy.categories}
+    return {c.id: c.held_score() for c in policy.categories}
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A ``holds_models`` exception that matched: its id, and the score the models are held at."""
+
+    exception: str
+    at: float
 
 
 class _EncoderTier:
@@ -348,10 +356,10 @@ class _EncoderTier:
         return self._index
 
     @cached_property
-    def _holding_exceptions(self) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-        """``(category, exception id, pattern)`` for the pack's exceptions with ``holds_models``."""
+    def _holding_exceptions(self) -> tuple[tuple[str, Hold, re.Pattern[str]], ...]:
+        """``(category, hold, pattern)`` for the pack's exceptions with ``holds_models``."""
         return tuple(
-            (c.id, e.id, re.compile(e.regex, re.IGNORECASE))
+            (c.id, Hold(e.id, c.held_score(e)), re.compile(e.regex, re.IGNORECASE))
             for c in self.policy.categories
             for e in c.signals.exceptions
             if e.holds_models
@@ -362,16 +370,16 @@ class _EncoderTier:
         """Which holding exceptions a text can match at all (most texts match none of them)."""
         return Prefilter([rx for _, _, rx in self._holding_exceptions])
 
-    def held_by_exceptions(self, text: str) -> dict[str, str]:
+    def held_by_exceptions(self, text: str) -> dict[str, Hold]:
         """The categories whose ``holds_models`` exceptions match this normalised text, each with the
-        first such exception's id: their model scores are held below the category's bands."""
-        held: dict[str, str] = {}
+        first such exception: their model scores are held at its :attr:`Hold.at`."""
+        held: dict[str, Hold] = {}
         can = self._holding_prefilter.candidates(text)
         if not can:
             return held
-        for i, (cid, eid, rx) in enumerate(self._holding_exceptions):
+        for i, (cid, hold, rx) in enumerate(self._holding_exceptions):
             if i in can and cid not in held and rx.search(text):
-                held[cid] = eid
+                held[cid] = hold
         return held
 
     def warm_up(self) -> None:
@@ -601,22 +609,25 @@ class ClassifierDetector(_EncoderTier):
         score: float,
         note: str,
         out_of_scope: dict[str, tuple[float, str]],
-        held: dict[str, str],
+        held: dict[str, Hold],
         *,
         head: str | None = None,
     ) -> Signal:
         """A head's signal for ``category``. A near-copy of one of the category's out-of-scope examples,
         or a text one of its ``holds_models`` exceptions matches, is held below the category's lowest
-        band: the pack's own example or context outranks the model's guess, so a policy manager can
-        clear a false positive by adding a negative example or an exception, with no retraining."""
+        band (an exception's ``hold_below`` band, if it names one): the pack's own example or context
+        outranks the model's guess, so a policy manager can clear a false positive by adding a
+        negative example or an exception, with no retraining."""
         cap = self._below_bands[category]
         copy = out_of_scope.get(category)
-        if score > cap and category in held:
+        hold = held.get(category)
+        if hold is not None and score > hold.at:
             note += (
-                f"; held at {cap:.2f} from {score:.2f}: out-of-scope context (exception {held[category]!r})"
+                f"; held at {hold.at:.2f} from {score:.2f}: out-of-scope context "
+                f"(exception {hold.exception!r})"
             )
-            score = cap
-        elif score > cap and copy is not None:
+            score = hold.at
+        if score > cap and copy is not None:
             sim, example = copy
             note += (
                 f"; held at {cap:.2f} from {score:.2f}: a near-copy ({sim:.2f}) of out-of-scope "
@@ -689,7 +700,6 @@ class ExampleMatchDetector(_EncoderTier):
         self.floor = floor
         self.full = full
         self.cap = cap
-        self._below_bands = below_bands(policy)
 
     def _needs_embedding(self, field_name: str, text: str, ctx: DetectContext) -> bool:
         """Only pay for an embedding when the text is near an example lexically
@@ -742,10 +752,10 @@ class ExampleMatchDetector(_EncoderTier):
                 note = f"similar ({p:.2f}) to policy example {texts[i]!r}" + (
                     f"; but {n:.2f} to a negative example" if n >= p else ""
                 )
-                below = self._below_bands[cid]
-                if cid in held and score > below:
-                    note += f"; held at {below:.2f}: out-of-scope context (exception {held[cid]!r})"
-                    score = below
+                hold = held.get(cid)
+                if hold is not None and score > hold.at:
+                    note += f"; held at {hold.at:.2f}: out-of-scope context (exception {hold.exception!r})"
+                    score = hold.at
                 out.append(
                     Signal.ok(
                         self.name,
