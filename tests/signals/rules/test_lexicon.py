@@ -376,6 +376,10 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you better run, i'm coming with my gun", "violence"),
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
+        # pack 2026.12.46
+        ("she could not be president of the rag head club", "hate"),
+        ("fuck syria and sand niggers", "hate"),
+        ("you ain't gunna do shit spear chucker", "hate"),
         # pack 2026.12.45
         ("who wants to be my ana buddy? we can fast together", "self_harm"),
         ("ana tips for beginners", "self_harm"),
@@ -779,6 +783,7 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "your vote won't count if you mail it after election day",
         "the vaccine doesn't have microchips, that's a myth",
         "my vaccine card has a chip in it lol",
+        "nothing gets me down more than my shit skin",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -836,6 +841,33 @@ def test_term_with_digits_of_its_own_matches_literally() -> None:
     item = Item(id="x", text="proud 1488 forever")
     (sig,) = det.detect(item, DetectContext(policy=pack, item=item))
     assert sig.score == 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("porch monkeys", True),
+        ("those sand niggers again", True),
+        ("rag heads everywhere", True),
+        ("porch monkey", True),
+        ("porchmonkeys", True),
+        ("porch monkeyss", False),
+        ("porch monkeying around", False),
+    ],
+)
+def test_a_term_of_several_words_takes_the_plural_on_its_last_word(text: str, matched: bool) -> None:
+    """Since pack 2026.12.46: "sand niggers" had matched no term (the plural was added to one-word
+    terms only), and 113 HateXplain and Davidson rows held it."""
+    terms = [
+        {"term": "porch monkey", "score": 0.9},
+        {"term": "sand nigger", "score": 0.95},
+        {"term": "rag head", "score": 0.85},
+    ]
+    pack = make_pack(category("hate", signals={"terms": terms}))
+    det = RulesDetector(pack)
+    item = Item(id="x", text=text)
+    signals = det.detect(item, DetectContext(policy=pack, item=item))
+    assert bool(signals) is matched, signals
 
 
 def test_policy_terms_change_behaviour_without_code(pack_copy: Path) -> None:

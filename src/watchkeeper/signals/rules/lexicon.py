@@ -8,7 +8,8 @@ at what the user actually wrote.
   ``NormalizedText.base``: each letter also matches its leet stand-ins ("k1ll", "a$$"); a match that
   uses a stand-in is dropped when its word looks like a number or code (``looks_numeric``: "a55",
   "b52", "1080p"). A term ending in ``*`` matches any word that starts with it; other single words
-  also match their plural (-s, -es). A space in a term matches any run of non-letters (or none).
+  also match their plural (-s, -es), and so does the last word of a term of several words (since pack
+  2026.12.46). A space in a term matches any run of non-letters (or none).
   An asterisk may stand for any letter of a term but its first and last ("f*ck you", "n*gger",
   "k*ll yourself"): writers mask letters that way to slip past word filters. At most a third of a term's
   letters (at least one) may be masked, so "****" or "k**e" is no term.
@@ -70,7 +71,8 @@ def _term_atoms(term: str) -> tuple[str, ...]:
     atoms = [_char_atom(ch, maskable=0 < i < len(body) - 1) for i, ch in enumerate(body)]
     if prefix:
         atoms.append(r"\w*")
-    elif " " not in body and body.isalpha() and len(body) > 2:
+    elif (last := body.rsplit(" ", 1)[-1]).isalpha() and len(last) > 2:
+        # a term of several words takes the plural on its last word ("porch monkeys", "rag heads")
         atoms.append(r"(?:e?s)?")
     return tuple(atoms)
 
