@@ -377,6 +377,8 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
         # pack 2026.12.46
+        ("just pay the $50 processing fee to release your prize", "scam_fraud"),
+        ("congratulations you won, pay the customs charge to receive your package", "scam_fraud"),
         ("she could not be president of the rag head club", "hate"),
         ("fuck syria and sand niggers", "hate"),
         ("you ain't gunna do shit spear chucker", "hate"),
@@ -784,6 +786,9 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "the vaccine doesn't have microchips, that's a myth",
         "my vaccine card has a chip in it lol",
         "nothing gets me down more than my shit skin",
+        "the passport office charges a processing fee",
+        "my bank's loan processing fee was 1%",
+        "pay the processing fee to get your passport renewed",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
