@@ -376,6 +376,11 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you better run, i'm coming with my gun", "violence"),
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
+        # pack 2026.12.47
+        ("link in bio for my spicy content 18+ only", "sexual"),
+        ("my of is in my bio, subscribe for uncensored 😈", "sexual"),
+        ("my only fans page is free this week, link in bio", "sexual"),
+        ("selling my content, dm for prices 🍑", "sexual"),
         # pack 2026.12.46
         ("just pay the $50 processing fee to release your prize", "scam_fraud"),
         ("congratulations you won, pay the customs charge to receive your package", "scam_fraud"),
@@ -789,6 +794,9 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "the passport office charges a processing fee",
         "my bank's loan processing fee was 1%",
         "pay the processing fee to get your passport renewed",
+        "link in bio for my cooking recipes",
+        "the 18+ section of the library has a link on their profile",
+        "selling my old vids of the band, dm",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
