@@ -545,3 +545,23 @@ def test_a_recovery_story_keeps_the_resources_label_but_not_the_review() -> None
     )
     tips = engine.moderate_text("i'm in recovery from anorexia but i need new ana tips")
     assert "escalate_to_review" in {a.value for a in tips.actions}, tips.rationale
+
+
+def test_a_sibling_killed_with_a_laugh_is_hyperbole_and_a_partner_is_not() -> None:
+    """Pack 2026.12.47, with the shipped heads: "my brother is so annoying, i'm gonna strangle him
+    lol" was removed as a threat. ``family-hyperbole`` drops the rule's match and holds the violence
+    models for a sibling, parent, pet or best friend "killed" with a laugh; a weapon, "not joking",
+    or a partner or child as the target keeps it acted on."""
+    engine = Engine.load()
+    text = "my brother is so annoying, i'm gonna strangle him lol"
+    assert _exception(engine, "violence", "family-hyperbole").search(text)
+    _assert_allowed(engine, [text, "i'm gonna kill my sister 😭 she ate my fries"])
+    _assert_acted_on(
+        engine,
+        [
+            "my brother ate my food i'm gonna stab him lol",
+            "i'm gonna kill my brother, not joking, he stole from me",
+            "i'm gonna kill my wife lol",
+            "my brother is annoying, i'm going to kill him",
+        ],
+    )

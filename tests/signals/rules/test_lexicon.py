@@ -377,6 +377,10 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
         # pack 2026.12.47
+        ("i'm gonna kill my wife lol", "violence"),
+        ("i'm gonna beat my son if he fails again", "violence"),
+        ("i'm gonna kill my brother, not joking, he stole from me", "violence"),
+        ("my brother ate my food i'm gonna stab him lol", "violence"),
         ("link in bio for my spicy content 18+ only", "sexual"),
         ("my of is in my bio, subscribe for uncensored 😈", "sexual"),
         ("my only fans page is free this week, link in bio", "sexual"),
@@ -797,6 +801,11 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "link in bio for my cooking recipes",
         "the 18+ section of the library has a link on their profile",
         "selling my old vids of the band, dm",
+        "my brother is so annoying, i'm gonna strangle him lol",
+        "i'm gonna kill my sister 😭 she ate my fries",
+        "my wife is gonna kill me when she sees this bill",
+        "i'm gonna kill my ex's plants lol",
+        "i will kill my brother in fortnite tonight lol",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
