@@ -565,3 +565,18 @@ def test_a_sibling_killed_with_a_laugh_is_hyperbole_and_a_partner_is_not() -> No
             "my brother is annoying, i'm going to kill him",
         ],
     )
+
+
+def test_a_warning_from_ones_own_eating_disorder_keeps_only_the_resources_label() -> None:
+    """Pack 2026.12.47, with the shipped heads: "eating 500 calories a day made me sick, please don't
+    do it" drew the support band (self_harm head 0.67). ``warning-from-experience`` holds the models
+    below the support band (``hold_below``); the same warning with a wish to die, or with the writer
+    still restricting, keeps the review."""
+    engine = Engine.load()
+    d = engine.moderate_text("eating 500 calories a day made me sick, please don't do it")
+    assert {a.value for a in d.actions} <= {"label"}, d.rationale
+    for text in [
+        "i want to die, eating made me sick, please don't do it",
+        "eating 500 calories a day made me sick but i'm still restricting",
+    ]:
+        assert "escalate_to_review" in {a.value for a in engine.moderate_text(text).actions}, text

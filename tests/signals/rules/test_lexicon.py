@@ -377,6 +377,8 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
         # pack 2026.12.47
+        ("500 cals a day is the best, try it", "self_harm"),
+        ("i ate 600 calories a day for 2 weeks and lost 10 lbs", "self_harm"),
         ("i'm gonna kill my wife lol", "violence"),
         ("i'm gonna beat my son if he fails again", "violence"),
         ("i'm gonna kill my brother, not joking, he stole from me", "violence"),
@@ -806,6 +808,9 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "my wife is gonna kill me when she sees this bill",
         "i'm gonna kill my ex's plants lol",
         "i will kill my brother in fortnite tonight lol",
+        "eating under 1200 calories a day is dangerous",
+        "my toddler eats about 800 calories a day, is that normal?",
+        "i did the no food challenge and ended up in the hospital, not worth it",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
