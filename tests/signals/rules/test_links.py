@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from watchkeeper.engine import Engine
 from watchkeeper.policy import PolicyPack
 from watchkeeper.signals import DetectContext
-from watchkeeper.signals.rules.links import LinkSpamDetector
+from watchkeeper.signals.rules.links import SPAM_WEIGHTS, LinkSpamDetector, _noisy_or
 from watchkeeper.types import Item
 
 
@@ -73,3 +75,11 @@ def test_warm_up_builds_the_suffix_list_before_the_first_link(
     assert parsed == []  # building the detector parses nothing
     det.warm_up()
     assert "www.example.co.uk" in parsed
+
+
+def test_the_score_does_not_depend_on_the_order_the_cues_were_found_in() -> None:
+    # the features come from a set, whose order changes with each process's string-hash salt; taken
+    # in another order, 1 - (1 - w1)(1 - w2)(1 - w3) for these weights rounds to 0.6587 or 0.6588
+    weights = [SPAM_WEIGHTS["money"], SPAM_WEIGHTS["phone_like"], SPAM_WEIGHTS["urgency"]]
+    scores = {_noisy_or(list(order)) for order in itertools.permutations(weights)}
+    assert scores == {_noisy_or(weights)}

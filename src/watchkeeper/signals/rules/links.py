@@ -66,8 +66,11 @@ _CREDENTIAL = re.compile(
 
 
 def _noisy_or(weights: list[float]) -> float:
+    """``1 - prod(1 - w)``, rounded to 4 places. The weights are multiplied in sorted order: a set's
+    order changes from process to process (string hashing is salted), and a product taken in another
+    order can differ in its last bit, which the rounding can turn into a different score."""
     p = 1.0
-    for w in weights:
+    for w in sorted(weights):
         p *= 1.0 - w
     return round(1.0 - p, 4)
 
