@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from watchkeeper.engine import Engine
+from watchkeeper.engine import Engine, freeze_long_lived
 from watchkeeper.signals.classifiers.encoder import worker_thread_env
 from watchkeeper.signals.classifiers.quantize import int8_kernel
 from watchkeeper.types import Decision, Item
@@ -159,6 +159,7 @@ def _run(texts: list[str], batch: int, barrier: Any = None) -> dict[str, Any]:
     t0 = time.perf_counter()
     engine = Engine.load()
     engine.moderate_many([Item(id="warm", text="warm up: you are such a loser lol")])
+    freeze_long_lived()  # as a serve worker does once its engine is up
     load_s = time.perf_counter() - t0
     if barrier is not None:
         barrier.wait()

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from watchkeeper.engine import Engine
+from watchkeeper.engine import Engine, freeze_long_lived
 from watchkeeper.errors import InputError, PolicyError, RegistryError, WatchkeeperError
 from watchkeeper.ingest import item_from_record
 from watchkeeper.measure import DatasetResult, evaluate_file, report_json
@@ -235,6 +235,7 @@ def moderate(
         if input is not None:
             if not input.is_file():
                 raise _fail(f"{input}: no such file")
+            freeze_long_lived()  # the engine lives until the whole file is done
             start = time.perf_counter()
             ok, bad = _moderate_file(engine, input, output, settings.max_text_chars)
             secs = time.perf_counter() - start
@@ -679,8 +680,10 @@ def serve(
         )
         return
     service = Service(engine, store, settings=settings)
+    api = create_app(service)
+    freeze_long_lived()  # the engine and the service live until the server stops
     try:
-        uvicorn.run(create_app(service), host=host, port=port, log_level="warning")
+        uvicorn.run(api, host=host, port=port, log_level="warning")
     finally:
         service.close()
 

@@ -49,8 +49,13 @@ def _band(category: Category, deciding: list[Signal], score: float) -> Band | No
         return None
     if not category.gated:
         return category.band_for(score)
+    # a band above ``score`` is out of every signal's reach: skip it without asking each signal
     return next(
-        (b for b in category.bands if any(s.score >= b.min_score and b.admits(s.detector) for s in deciding)),
+        (
+            b
+            for b in category.bands
+            if b.min_score <= score and any(s.score >= b.min_score and b.admits(s.detector) for s in deciding)
+        ),
         None,
     )
 

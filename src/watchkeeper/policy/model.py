@@ -544,10 +544,12 @@ class PolicyPack(_Model):
         return self.manifest.version
 
     def category(self, category_id: str) -> Category:
-        for c in self.categories:
-            if c.id == category_id:
-                return c
-        raise KeyError(category_id)
+        return self._categories_by_id[category_id]  # KeyError for an unknown id
+
+    @cached_property
+    def _categories_by_id(self) -> dict[str, Category]:
+        """The categories by id, built once per pack (the cascade asks for a category per signal)."""
+        return {c.id: c for c in self.categories}
 
     def bank(self, name: str) -> BankSpec | None:
         return next((b for b in self.manifest.banks if b.name == name), None)

@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.act.sinks import Dispatcher, SinkTarget
-from watchkeeper.engine import Engine
+from watchkeeper.engine import Engine, freeze_long_lived
 from watchkeeper.errors import (
     AccessDeniedError,
     ConflictError,
@@ -824,4 +824,6 @@ def app_from_settings() -> FastAPI:
     settings = load_settings()
     engine = Engine.load(settings.policy_dir, detectors=settings.detectors or None)
     store = Store(settings.database_url)
-    return create_app(Service(engine, store, settings=settings), close_on_shutdown=True)
+    app = create_app(Service(engine, store, settings=settings), close_on_shutdown=True)
+    freeze_long_lived()  # the worker keeps all of it until it exits
+    return app
