@@ -465,6 +465,28 @@ def test_a_cry_for_help_gets_support_and_a_game_death_nothing() -> None:
         assert "remove" in {a.value for a in engine.moderate_text(text).actions}, text
 
 
+def test_a_sale_of_pictures_of_ordinary_things_does_not_reach_the_child_safety_queue() -> None:
+    """Pack 2026.12.49, with the shipped heads: the sexual_minors head scored "selling pics of my art,
+    dm for prices" 0.92 and "selling my old vids of the band, dm" 0.75 (the child-safety queue, reach
+    limited). ``ordinary-media-sale`` holds it when the pictures are of a named ordinary subject and
+    nothing names children, ages, family, nudity, links or trading; without a subject, or with any of
+    those, the head still reads the text."""
+    engine = Engine.load()
+    for text in ["selling pics of my art, dm for prices", "selling my old vids of the band, dm"]:
+        sm = engine.moderate_text(text).verdict_for("sexual_minors")
+        assert sm is None or sm.band is None, (text, sm)
+    sale = _exception(engine, "sexual_minors", "ordinary-media-sale")
+    for text in [
+        "selling pics of little girls dm",
+        "selling pics of my art and my 14 yo sister dm",
+        "selling vids of the band, mega folder in bio",
+        "selling my old videos and photos, dm me",
+        "trading pics of my art for pics of young teens",
+    ]:
+        assert not sale.search(text), text
+    _assert_acted_on(engine, ["selling my old videos and photos, dm me", "selling pics of little girls dm"])
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)
