@@ -487,6 +487,21 @@ def test_a_sale_of_pictures_of_ordinary_things_does_not_reach_the_child_safety_q
     _assert_acted_on(engine, ["selling my old videos and photos, dm me", "selling pics of little girls dm"])
 
 
+def test_condemning_those_who_bully_a_group_is_not_hate() -> None:
+    """Pack 2026.12.50, with the shipped heads: "i would look down upon anyone who bullies trans
+    people" was reviewed (hate head 0.69, examples 0.57). ``condemns-abuse-of-group`` holds the hate
+    models for a whole text that condemns those who bully, harass or attack a group; condemning those
+    who defend a group, or a sneer after the condemnation, is not matched."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine, ["i would look down upon anyone who bullies trans people", "I hate people who attack muslims"]
+    )
+    condemns = _exception(engine, "hate", "condemns-abuse-of-group")
+    assert not condemns.search("i hate people who defend gays")
+    assert not condemns.search("i can't stand anyone who bullies gay people, but honestly gays are gross")
+    _assert_acted_on(engine, ["i can't stand anyone who bullies gay people, but honestly gays are gross"])
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)

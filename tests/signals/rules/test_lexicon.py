@@ -376,6 +376,10 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you better run, i'm coming with my gun", "violence"),
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
+        # pack 2026.12.50
+        ("native americans are finally almost extinct, good riddance", "hate"),
+        ("jews are dying out, about time", "hate"),
+        ("good riddance to the muslims", "hate"),
         # pack 2026.12.47
         ("500 cals a day is the best, try it", "self_harm"),
         ("i ate 600 calories a day for 2 weeks and lost 10 lbs", "self_harm"),
@@ -811,6 +815,10 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "eating under 1200 calories a day is dangerous",
         "my toddler eats about 800 calories a day, is that normal?",
         "i did the no food challenge and ended up in the hospital, not worth it",
+        "native americans were almost wiped out by smallpox",
+        "native americans are almost extinct, which is a tragedy",
+        "muslims are finally allowed to pray here",
+        "the language is dying out, sadly",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
