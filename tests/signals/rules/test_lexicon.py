@@ -380,6 +380,8 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("native americans are finally almost extinct, good riddance", "hate"),
         ("jews are dying out, about time", "hate"),
         ("good riddance to the muslims", "hate"),
+        ("i would look down upon trans people", "hate"),
+        ("we should look down on muslims", "hate"),
         # pack 2026.12.47
         ("500 cals a day is the best, try it", "self_harm"),
         ("i ate 600 calories a day for 2 weeks and lost 10 lbs", "self_harm"),
@@ -819,6 +821,9 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "native americans are almost extinct, which is a tragedy",
         "muslims are finally allowed to pray here",
         "the language is dying out, sadly",
+        "why do we look down on immigrants?",
+        "i never look down on gay people",
+        "i used to look down on gay people",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
