@@ -376,6 +376,13 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you better run, i'm coming with my gun", "violence"),
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
+        # pack 2026.12.51
+        ("cute kid, what school does she go to? send more pics", "minor_safety"),
+        ("where does your daughter go to school? what's her snap", "minor_safety"),
+        ("i'm going to find where you live and make you regret this", "harassment"),
+        ("im gonna find out where u live", "harassment"),
+        ("the white race will rise again", "extremism"),
+        ("join our group, the white race must be defended by any means", "extremism"),
         # pack 2026.12.50
         ("native americans are finally almost extinct, good riddance", "hate"),
         ("jews are dying out, about time", "hate"),
@@ -824,6 +831,12 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "why do we look down on immigrants?",
         "i never look down on gay people",
         "i used to look down on gay people",
+        "what school does she go to? my daughter might go there too",
+        "send more pics of the puppy",
+        "i need to find where you live on the map",
+        "where do you live? i'll find a store near you",
+        "the human race must survive climate change",
+        "white rhinos must be protected",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
