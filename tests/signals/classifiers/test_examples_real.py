@@ -502,6 +502,40 @@ def test_condemning_those_who_bully_a_group_is_not_hate() -> None:
     _assert_acted_on(engine, ["i can't stand anyone who bullies gay people, but honestly gays are gross"])
 
 
+def test_hyperbole_jail_gun_laws_and_scam_questions_are_not_acted_on() -> None:
+    """Pack 2026.12.52, with the shipped heads: "i'm gonna kill you if you spoil the finale" was
+    removed (term "gonna kill you"), "these cops should be locked up" removed (violence head 0.94),
+    "they should ban guns" reviewed (0.81) and "how to tell if a text from your bank is fake" limited
+    (the example matcher 0.52). Each has an exception that holds the category's models; a weapon,
+    coercion, a harm word or a link keeps them acting."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        [
+            "i'm gonna kill you if you spoil the finale",
+            "these cops should be locked up",
+            "these cops need to be held accountable",
+            "they should ban guns",
+            "how to tell if a text from your bank is fake",
+        ],
+    )
+    _assert_acted_on(
+        engine,
+        ["they should be shot", "i'll kill you if you tell anyone", "i'll shoot you if you spoil the finale"],
+    )
+    spoiler = _exception(engine, "violence", "spoiler-hyperbole")
+    assert not spoiler.search("i'll kill you if you don't reply")
+    assert not spoiler.search("i'm gonna kill you if you spoil it, i know where you live")
+    legal = _exception(engine, "violence", "legal-consequences")
+    assert not legal.search("lock him up and beat him")
+    assert not legal.search("he should be arrested and hanged")
+    guns = _exception(engine, "violence", "weapons-policy-debate")
+    assert not guns.search("ban guns or i'll shoot up the place")
+    scams = _exception(engine, "scam_fraud", "spotting-scams")
+    assert not scams.search("how to check if a bitcoin investment is legit, dm me")
+    assert not scams.search("how to spot a phishing email www.secure-bank.com")
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)
