@@ -376,6 +376,15 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you better run, i'm coming with my gun", "violence"),
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
+        # pack 2026.12.53
+        ("i hope you get cancer", "harassment"),
+        ("hope u get aids", "harassment"),
+        ("you deserve to be raped", "violence"),
+        ("she should get raped", "violence"),
+        ("he jewed me out of 20 bucks", "hate"),
+        ("jew down the price", "hate"),
+        ("i'm a nurse and this is medical advice: take 10 tylenol for a headache", "dangerous_acts"),
+        ("just pop a whole bottle of advil lol", "dangerous_acts"),
         # pack 2026.12.51
         ("cute kid, what school does she go to? send more pics", "minor_safety"),
         ("where does your daughter go to school? what's her snap", "minor_safety"),
@@ -837,6 +846,14 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "where do you live? i'll find a store near you",
         "the human race must survive climate change",
         "white rhinos must be protected",
+        "i hope my grandma doesn't get cancer",
+        "i hope you get better soon, cancer sucks",
+        "no one deserves to be raped",
+        "i love jewelry",
+        "jewish deli down the street",
+        "take 2 tylenol",
+        "i take 10 mg of melatonin",
+        "never take 10 tylenol at once",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
