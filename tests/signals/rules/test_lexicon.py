@@ -376,6 +376,13 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you better run, i'm coming with my gun", "violence"),
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
+        # pack 2026.12.54
+        ("🐒🐒🐒 go back to africa", "hate"),
+        ("go back to africa", "hate"),
+        ("👃 jew", "hate"),
+        ("🍕🧀 dm for links", "sexual_minors"),
+        ("crypto giveaway: send 1 eth get 2 back", "scam_fraud"),
+        ("your account will be suspended, verify now: bit.ly/xyz", "scam_fraud"),
         # pack 2026.12.53
         ("i hope you get cancer", "harassment"),
         ("hope u get aids", "harassment"),
@@ -854,6 +861,11 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "take 2 tylenol",
         "i take 10 mg of melatonin",
         "never take 10 tylenol at once",
+        "this black monkey 🐒 is so cute",
+        "monkeys in africa 🐒",
+        "i can't wait to go back to africa for vacation",
+        "who wants cheese pizza tonight",
+        "🍕🧀 recipe in bio",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
