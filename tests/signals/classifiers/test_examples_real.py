@@ -536,6 +536,18 @@ def test_hyperbole_jail_gun_laws_and_scam_questions_are_not_acted_on() -> None:
     assert not scams.search("how to spot a phishing email www.secure-bank.com")
 
 
+def test_a_mention_of_an_adult_site_is_not_age_restricted_but_promoting_ones_own_page_is() -> None:
+    """Pack 2026.12.55: the bare "onlyfans" term (0.55) age-restricted "she looks like she has an
+    onlyfans", an insult, not adult content. The term now only limits reach; the writer's own page
+    (``own-adult-page``) is age-restricted as before, and solicitation is still removed."""
+    engine = Engine.load()
+    mention = engine.moderate_text("she looks like she has an onlyfans")
+    assert "age_restrict" not in {a.value for a in mention.actions}, mention.rationale
+    own = engine.moderate_text("my onlyfans is free today")
+    assert "age_restrict" in {a.value for a in own.actions}, own.rationale
+    assert engine.moderate_text("subscribe to my onlyfans").primary_action.value == "remove"
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)

@@ -376,6 +376,9 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you better run, i'm coming with my gun", "violence"),
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
+        # pack 2026.12.55
+        ("my onlyfans is free today", "sexual"),
+        ("new fansly post, go look", "sexual"),
         # pack 2026.12.54
         ("🐒🐒🐒 go back to africa", "hate"),
         ("go back to africa", "hate"),
