@@ -548,6 +548,20 @@ def test_a_mention_of_an_adult_site_is_not_age_restricted_but_promoting_ones_own
     assert engine.moderate_text("subscribe to my onlyfans").primary_action.value == "remove"
 
 
+def test_a_support_slogan_alone_is_not_hate() -> None:
+    """Pack 2026.12.56, with the shipped heads: "black lives matter" alone was removed (hate head 0.89)
+    and "all lives matter" limited (0.59). ``support-slogan`` holds the hate models for a whole text
+    that is such a slogan; anything more leaves them reading it."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        ["black lives matter", "Black Lives Matter! ✊🏿", "#BLM black lives matter", "all lives matter"],
+    )
+    slogan = _exception(engine, "hate", "support-slogan")
+    assert not slogan.search("black lives matter? no they don't")
+    assert not slogan.search("black lives matter to nobody")
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)

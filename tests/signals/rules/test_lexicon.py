@@ -376,6 +376,13 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you better run, i'm coming with my gun", "violence"),
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
+        # pack 2026.12.56
+        ("lgbt supporters are pedophiles", "hate"),
+        ("anyone who supports trans people is a groomer", "hate"),
+        ("i hate people who defend gays", "hate"),
+        ("white pride worldwide", "extremism"),
+        ("death to israel", "extremism"),
+        ("death to america", "extremism"),
         # pack 2026.12.55
         ("my onlyfans is free today", "sexual"),
         ("new fansly post, go look", "sexual"),
@@ -869,6 +876,9 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "i can't wait to go back to africa for vacation",
         "who wants cheese pizza tonight",
         "🍕🧀 recipe in bio",
+        "people who say lgbt supporters are groomers are wrong",
+        "death to capitalism",
+        "death to the patriarchy",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
