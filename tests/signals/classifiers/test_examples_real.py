@@ -562,6 +562,18 @@ def test_a_support_slogan_alone_is_not_hate() -> None:
     assert not slogan.search("black lives matter to nobody")
 
 
+def test_a_tattoos_pain_and_butchering_a_pig_are_not_self_harm() -> None:
+    """Pack 2026.12.57, with the shipped heads: "my first tattoo, it hurt so bad" (self_harm head 0.78)
+    and "butchering a whole pig" (the violating head 0.77, attributed to self_harm) took the support
+    band. ``body-art-pain`` and ``butchery`` hold the self_harm models; a tattoo over cuts or scars
+    keeps them."""
+    engine = Engine.load()
+    _assert_allowed(engine, ["my first tattoo, it hurt so bad", "butchering a whole pig"])
+    _assert_acted_on(
+        engine, ["my tattoo covers my scars from cutting", "i cut myself then got a tattoo over it"]
+    )
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)
