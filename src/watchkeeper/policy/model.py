@@ -158,13 +158,17 @@ class ExceptionSpec(_Model):
     example's are: for a context the models misread as a whole (harm the writer means to do to
     themselves, read by the violence head as a threat). ``hold_below`` names one of the category's
     bands to hold them just below instead, so the bands under it stay reachable (a recovery story
-    keeps self_harm's resources label but not its review)."""
+    keeps self_harm's resources label but not its review). ``keeps_rules`` (with ``holds_models``)
+    holds the models only and leaves the category's term and pattern matches standing: for a context
+    the models misread that a slur or a pattern still makes violating ("pit bulls are dangerous
+    animals" is not hate; the same sentence with a slur in it is)."""
 
     id: str = Field(min_length=1)
     regex: Regex
     scope: Literal["match", "text"] = "match"
     holds_models: bool = False
     hold_below: str | None = Field(default=None, min_length=1)
+    keeps_rules: bool = False
     note: str | None = None
 
     _vocabularies = field_validator("regex", mode="before")(_expand_in_context)
@@ -175,6 +179,8 @@ class ExceptionSpec(_Model):
             raise ValueError("holds_models needs scope: text (the models score a whole text part)")
         if self.hold_below is not None and not self.holds_models:
             raise ValueError("hold_below needs holds_models: true (it says where the held scores go)")
+        if self.keeps_rules and not self.holds_models:
+            raise ValueError("keeps_rules needs holds_models: true (else the exception would do nothing)")
         return self
 
 

@@ -574,6 +574,79 @@ def test_a_tattoos_pain_and_butchering_a_pig_are_not_self_harm() -> None:
     )
 
 
+def test_a_statement_about_dogs_or_pests_is_not_hate_but_a_slur_beside_one_is() -> None:
+    """Pack 2026.12.58, with the shipped heads: "pit bulls are dangerous animals" was reviewed as hate
+    (head 0.73), "pitbulls should be banned" too (0.82), and "what to do in the case of a bear
+    attack?" was removed as violence (0.98). ``about-animals`` holds the hate and violence models for
+    a text about a breed or a pest that names no person or group. Hate's keeps its rules
+    (``keeps_rules``): a slur beside a breed still counts, and a group or "you" keeps the models."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        [
+            "pit bulls are dangerous animals",
+            "pitbulls should be banned",
+            "pit bulls are vicious and should be put down",
+            "mosquitoes should all die",
+            "what to do in the case of a bear attack?",
+        ],
+    )
+    _assert_acted_on(
+        engine, ["i'll kill your pit bull", "muslims are like pit bulls", "pit bulls are like blacks"]
+    )
+    d = engine.moderate_text("pit bulls are dangerous, like kikes")
+    assert d.verdict_for("hate") is not None and d.flagged, d.rationale
+    animals = _exception(engine, "hate", "about-animals")
+    assert not animals.search("pit bull owners are trash")
+    assert not animals.search("wolf blitzer is a kike")  # a surname is no animal
+
+
+def test_a_haircut_is_not_self_harm_and_a_parents_child_is_not_sexualised() -> None:
+    """Pack 2026.12.58, with the shipped heads: "how to cut your own bangs at home" was removed as a
+    dangerous act (head 0.88) and "how to shave your legs without razor bumps" reviewed as self-harm
+    (0.83); "my 14 year old wants to chat with her cousins" and "when your 14 year old rolls their
+    eyes at you" went to the child-safety queue (0.63, 0.56). ``personal-grooming`` and
+    ``parent-about-own-child`` hold those models; cutting oneself, a wrist, hiding it, or a child's
+    body, pictures or a stranger keep them."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        [
+            "how to cut your own bangs at home",
+            "how to shave your legs without razor bumps",
+            "how to cut your cuticles safely",
+            "my 14 year old wants to chat with her cousins",
+            "when your 14 year old rolls their eyes at you",
+        ],
+    )
+    _assert_acted_on(engine, ["how to cut yourself", "how to cut deeper without anyone noticing"])
+    grooming = _exception(engine, "self_harm", "personal-grooming")
+    assert not grooming.search("how to cut your wrists")
+    assert not grooming.search("cut my hair then cut myself")
+    parent = _exception(engine, "sexual_minors", "parent-about-own-child")
+    assert not parent.search("my 13 year old sent pics to a stranger")
+    assert not parent.search("my 12 year old wants to meet an older guy from roblox")
+    assert not parent.search("my 14 year old stepdaughter is so developed")
+
+
+def test_healing_a_bruise_is_not_violence_but_giving_one_is() -> None:
+    """Pack 2026.12.58, with the shipped heads: "how to get rid of a black eye fast" was removed (the
+    violating head 0.90, attributed to violence) and "how to get rid of a hickey fast" reviewed
+    (0.62). ``healing-a-mark`` holds the violence models for a whole text asking how to heal or cover
+    such a mark; giving one, or getting rid of a person, keeps them."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        [
+            "how to get rid of a hickey fast",
+            "how to get rid of a black eye fast",
+            "how to get rid of bruises quickly",
+            "how to cover a black eye with makeup",
+        ],
+    )
+    _assert_acted_on(engine, ["how to give someone a black eye", "how to get rid of him for good"])
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)

@@ -376,6 +376,36 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("you better run, i'm coming with my gun", "violence"),
         ("now lgbt is okay in islam. go get killed", "harassment"),
         ("go and get killed by a train, nobody likes you", "harassment"),
+        # pack 2026.12.58
+        ("purple haired niggerette", "hate"),
+        ("we can also ditch all the moslem pigs", "hate"),
+        ("i bet they would rather not be raped and killed by migrant monsters", "hate"),
+        ("london is open to acid throwing immigrant scum", "hate"),
+        ("europe is being handed over to moslem invaders", "hate"),
+        ("actually i prefer my jews going up the chimney", "hate"),
+        ("the jews get the oven", "hate"),
+        ("we need to deport all the moslems", "hate"),
+        ("any girls 14-16 wanna chat? snap me", "minor_safety"),
+        ("any teens wanna chat? add me", "minor_safety"),
+        ("looking for girls 13-15 to talk to, add my snap", "minor_safety"),
+        ("he's 12 and so sexy", "sexual_minors"),
+        ("14 and already thick 🥵", "sexual_minors"),
+        ("she's 13 and already has curves", "sexual_minors"),
+        ("my 14 year old stepdaughter is so developed", "sexual_minors"),
+        ("what i eat in a day: 400 calories 🤍", "self_harm"),
+        ("wieiad 600 cals", "self_harm"),
+        ("selling glock switches dm", "criminal_activity"),
+        ("printing auto sears, hmu", "criminal_activity"),
+        ("the benadryl challenge is so fun, try it", "dangerous_acts"),
+        ("someone dox this guy", "harassment"),
+        ("send a lion and i'll show feet", "sexual"),
+        ("10 roses and i'll flash", "sexual"),
+        ("gift a galaxy for a private show", "sexual"),
+        ("turn on your camera and take off your hoodie", "sexual"),
+        ("take off your shirt slowly for me", "sexual"),
+        ("i'm gonna beat you tonight when you get home", "violence"),
+        ("we're gonna beat them up after school", "violence"),
+        ("i'm gonna beat you so bad you won't walk", "violence"),
         # pack 2026.12.56
         ("lgbt supporters are pedophiles", "hate"),
         ("anyone who supports trans people is a groomer", "hate"),
@@ -879,6 +909,35 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "people who say lgbt supporters are groomers are wrong",
         "death to capitalism",
         "death to the patriarchy",
+        "black rats carried the plague in the middle ages",
+        "gay rats from that cartoon got married",
+        "african apes live in the rainforest",
+        "jews were sent to the gas chambers at auschwitz",
+        "i baked jewish rye bread in the oven",
+        "my grandma escaped before the jews of her town were sent to the camps",
+        "any teens here who play chess?",
+        "any 14 year olds here? i'm 14 too lol",
+        "looking for 14-16 year olds for our study, see the link",
+        "she's 13 and already taller than me",
+        "he's 12 and so smart",
+        "14 and so thick headed lol",
+        "he's 14 and built like a linebacker",
+        "my 14 year old daughter is so tall",
+        "what i eat in a day as a 2000 calorie bulk",
+        "what i eat in a day (400 calories of protein at breakfast)",
+        "what i eat in a day, 1,200 calories",
+        "tide pod challenge was so dumb lol",
+        "glock switches are illegal, the atf says",
+        "selling my nintendo switches",
+        "we're gonna beat them so bad on sunday",
+        "we will beat them in the finals",
+        "i'm gonna beat you in fortnite tonight",
+        "how do i stop people from doxxing me",
+        "he got doxxed last year",
+        "send a lion and i'll show you my new puppy",
+        "10 roses and i'll do the dance",
+        "take off your shoes before you come in",
+        "take off your makeup with micellar water",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -991,6 +1050,28 @@ def test_text_scoped_exception_drops_the_whole_text() -> None:
     scam = Item(id="s", text="double your bitcoin now")
     assert det.detect(warn, DetectContext(policy=pack, item=warn)) == []
     assert det.detect(scam, DetectContext(policy=pack, item=scam))[0].score == 0.9
+
+
+@pytest.mark.parametrize("keeps_rules", [True, False])
+def test_an_exception_that_keeps_rules_holds_only_the_models(keeps_rules: bool) -> None:
+    """``keeps_rules`` (pack 2026.12.58): a text exception that holds the models leaves the
+    category's terms and patterns standing; without it the same exception drops them."""
+    exception = {"id": "animals", "regex": r"\bpit ?bulls?\b", "scope": "text", "holds_models": True}
+    if keeps_rules:
+        exception["keeps_rules"] = True
+    pack = make_pack(category("hate", signals={"terms": ["kike"], "exceptions": [exception]}))
+    det = RulesDetector(pack)
+    item = Item(id="k", text="pit bulls are dangerous, like kikes")
+    sigs = det.detect(item, DetectContext(policy=pack, item=item))
+    assert [s.rule for s in sigs] == (["term:kike"] if keeps_rules else [])
+
+
+def test_keeps_rules_needs_holds_models() -> None:
+    with pytest.raises(ValueError, match="keeps_rules needs holds_models"):
+        category(
+            "hate",
+            signals={"exceptions": [{"id": "x", "regex": "barn", "scope": "text", "keeps_rules": True}]},
+        )
 
 
 def test_domains_from_the_pack_match_subdomains_and_obfuscation() -> None:

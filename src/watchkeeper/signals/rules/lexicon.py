@@ -194,7 +194,9 @@ class RulesDetector:
                     category=c,
                     patterns=tuple((p.id, *indexed(p.regex), p.score) for p in s.patterns),
                     exceptions=tuple(indexed(e.regex) for e in s.exceptions if e.scope == "match"),
-                    text_exceptions=tuple(indexed(e.regex) for e in s.exceptions if e.scope == "text"),
+                    text_exceptions=tuple(
+                        indexed(e.regex) for e in s.exceptions if e.scope == "text" and not e.keeps_rules
+                    ),
                     domains=s.domains,
                 )
             )
