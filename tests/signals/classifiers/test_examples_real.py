@@ -647,6 +647,26 @@ def test_healing_a_bruise_is_not_violence_but_giving_one_is() -> None:
     _assert_acted_on(engine, ["how to give someone a black eye", "how to get rid of him for good"])
 
 
+def test_an_atrocity_remembered_is_not_hate_but_one_denied_is() -> None:
+    """Pack 2026.12.58, with the shipped heads: "the holocaust killed 6 million jews, never forget"
+    had its reach limited (the violating head 0.55, read as hate). ``atrocity-remembered`` holds the
+    hate models for a whole text that remembers or teaches a documented atrocity; a denial, a joke
+    or a wish for it again keeps every signal."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        [
+            "the holocaust killed 6 million jews, never forget",
+            "visited the holocaust memorial in berlin today",
+            "rip to the victims of the holocaust",
+        ],
+    )
+    _assert_acted_on(engine, ["the holocaust never happened, never forget that"])
+    remembered = _exception(engine, "hate", "atrocity-remembered")
+    assert not remembered.search("the holocaust was a good thing, never forget")
+    assert not remembered.search("never forget the holocaust lol")
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)
@@ -727,6 +747,12 @@ def test_a_recovery_story_keeps_the_resources_label_but_not_the_review() -> None
     )
     tips = engine.moderate_text("i'm in recovery from anorexia but i need new ana tips")
     assert "escalate_to_review" in {a.value for a in tips.actions}, tips.rationale
+    # since pack 2026.12.58 also therapy for it (the head 0.87 took the support band); a wish to die
+    # beside it keeps every signal
+    therapy = engine.moderate_text("i'm in therapy for self harm and it's helping")
+    assert {a.value for a in therapy.actions} == {"label"}, therapy.rationale
+    still = engine.moderate_text("i'm in therapy for self harm but i still want to die")
+    assert "escalate_to_review" in {a.value for a in still.actions}, still.rationale
 
 
 def test_a_sibling_killed_with_a_laugh_is_hyperbole_and_a_partner_is_not() -> None:
