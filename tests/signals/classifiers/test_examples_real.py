@@ -596,9 +596,10 @@ def test_a_statement_about_dogs_or_pests_is_not_hate_but_a_slur_beside_one_is() 
     )
     d = engine.moderate_text("pit bulls are dangerous, like kikes")
     assert d.verdict_for("hate") is not None and d.flagged, d.rationale
-    animals = _exception(engine, "hate", "about-animals")
-    assert not animals.search("pit bull owners are trash")
-    assert not animals.search("wolf blitzer is a kike")  # a surname is no animal
+    # a surname is no animal
+    _assert_not_matched(
+        engine, "hate", "about-animals", ["pit bull owners are trash", "wolf blitzer is a kike"]
+    )
 
 
 def test_a_haircut_is_not_self_harm_and_a_parents_child_is_not_sexualised() -> None:
@@ -620,13 +621,19 @@ def test_a_haircut_is_not_self_harm_and_a_parents_child_is_not_sexualised() -> N
         ],
     )
     _assert_acted_on(engine, ["how to cut yourself", "how to cut deeper without anyone noticing"])
-    grooming = _exception(engine, "self_harm", "personal-grooming")
-    assert not grooming.search("how to cut your wrists")
-    assert not grooming.search("cut my hair then cut myself")
-    parent = _exception(engine, "sexual_minors", "parent-about-own-child")
-    assert not parent.search("my 13 year old sent pics to a stranger")
-    assert not parent.search("my 12 year old wants to meet an older guy from roblox")
-    assert not parent.search("my 14 year old stepdaughter is so developed")
+    _assert_not_matched(
+        engine, "self_harm", "personal-grooming", ["how to cut your wrists", "cut my hair then cut myself"]
+    )
+    _assert_not_matched(
+        engine,
+        "sexual_minors",
+        "parent-about-own-child",
+        [
+            "my 13 year old sent pics to a stranger",
+            "my 12 year old wants to meet an older guy from roblox",
+            "my 14 year old stepdaughter is so developed",
+        ],
+    )
 
 
 def test_healing_a_bruise_is_not_violence_but_giving_one_is() -> None:
@@ -662,9 +669,12 @@ def test_an_atrocity_remembered_is_not_hate_but_one_denied_is() -> None:
         ],
     )
     _assert_acted_on(engine, ["the holocaust never happened, never forget that"])
-    remembered = _exception(engine, "hate", "atrocity-remembered")
-    assert not remembered.search("the holocaust was a good thing, never forget")
-    assert not remembered.search("never forget the holocaust lol")
+    _assert_not_matched(
+        engine,
+        "hate",
+        "atrocity-remembered",
+        ["the holocaust was a good thing, never forget", "never forget the holocaust lol"],
+    )
 
 
 def test_a_question_about_a_loan_or_an_account_is_not_crime_but_fraud_with_one_is() -> None:
@@ -726,6 +736,12 @@ def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)
         assert d.primary_action.value == "allow", (text, d.rationale)
+
+
+def _assert_not_matched(engine: Engine, category: str, exception: str, texts: list[str]) -> None:
+    pattern = _exception(engine, category, exception)
+    for text in texts:
+        assert not pattern.search(text), (exception, text)
 
 
 def _assert_acted_on(engine: Engine, texts: list[str]) -> None:
