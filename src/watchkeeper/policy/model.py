@@ -246,6 +246,12 @@ class Category(_Model):
     on_unverified: tuple[Action, ...] | None = None
     #: a rules-tier score at or above this ends the cascade early (no costlier detector needed)
     stop_score: Score = 0.95
+    #: False: the binary violating head's score is never given to this category, neither by its
+    #: examples being nearest nor by one of its rules firing (its examples still make the example-
+    #: matching signal). For a harm that is a frame around other content, which the violating head was
+    #: trained to look through (a jailbreak persona wrapped around a request): the head measures the
+    #: request inside, so its score belongs to the request's own category
+    violating_head: bool = True
     signals: CategorySignals = CategorySignals()
     judge: CategoryJudge = CategoryJudge()
 

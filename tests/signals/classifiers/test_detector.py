@@ -540,3 +540,33 @@ def test_holds_models_needs_a_text_scoped_exception() -> None:
             "hate",
             signals={"exceptions": [{"id": "x", "regex": "barn", "scope": "match", "holds_models": True}]},
         )
+
+
+def test_a_category_closed_to_the_violating_head_is_never_attributed_it() -> None:
+    """``violating_head: false`` (pack 2026.12.59): the category nearest by its examples, or named by
+    its own rule, does not take the violating head; the next nearest category does."""
+    import numpy as np
+
+    from watchkeeper.signals.classifiers.detector import ExampleIndex, _rule_category
+
+    closed = PACK.model_copy(
+        update={
+            "categories": tuple(
+                c.model_copy(update={"violating_head": False}) if c.id == "hate" else c
+                for c in PACK.categories
+            )
+        }
+    )
+    enc = HashEncoder()
+    emb = enc.encode(["they will hurt the vermin", "they are vermin and rats"])
+    assert ExampleIndex(PACK, enc).nearest_categories(emb)[0] == ["hate", "hate"]
+    cats, cos = ExampleIndex(closed, enc).nearest_categories(emb)
+    assert "hate" not in cats and all(c for c in cats)
+    pos = ExampleIndex(closed, enc)
+    sims = {c: (emb @ p.T).max(axis=1) for c, p in zip(pos.categories, pos.embeddings()[0], strict=True)}
+    assert cos[0] == pytest.approx(max(v[0] for c, v in sims.items() if c != "hate"))
+    assert "hate" in pos.categories  # its examples still make the example-matching signal
+    assert np.isfinite(cos).all()
+    rule = [Signal.ok("rules", "hate", 0.9, rule="pattern:x")]
+    assert _rule_category(rule, "violence", {}) == "hate"
+    assert _rule_category(rule, "violence", {}, frozenset({"hate"})) is None

@@ -177,6 +177,10 @@ class ExampleIndex:
             self.neg_text.append(tuple(c.examples.negative))
             all_pos.extend(self._pos[-1])
         self.categories = tuple(cats)
+        #: the categories the violating head may be attributed to (``violating_head`` in the pack)
+        self.attributable = np.array(
+            [c.violating_head for c in policy.categories if c.examples.positive], dtype=bool
+        )
         self.rare_words = rare_words(all_pos)
         self.lexical = lexical_features(all_pos) if all_pos else None
         self._lexical_t = self.lexical.T.tocsr() if self.lexical is not None else None
@@ -247,16 +251,17 @@ class ExampleIndex:
         """Per row of ``emb``: the category whose positive examples are closest, and that cosine.
         With ``head_p`` (per category, its head's probability per row) a category's cosine is raised
         by :data:`ATTRIBUTION_HEAD_WEIGHT` times its head's probability before the pick; the cosine
-        returned is still the picked category's own."""
+        returned is still the picked category's own. A category the pack closes to the violating head
+        (``violating_head: false``) is never picked."""
         pos = self.embeddings()[0]
-        if not pos:
+        if not pos or not self.attributable.any():
             return [""] * len(emb), np.full(len(emb), -1.0, dtype=np.float32)
         per_cat = np.stack([(emb @ p.T).max(axis=1) for p in pos], axis=1)
         boost = np.zeros_like(per_cat)
         for j, cid in enumerate(self.categories):
             if head_p is not None and cid in head_p:
                 boost[:, j] = ATTRIBUTION_HEAD_WEIGHT * np.asarray(head_p[cid], dtype=np.float32)
-        best = (per_cat + boost).argmax(axis=1)
+        best = np.where(self.attributable, per_cat + boost, -np.inf).argmax(axis=1)
         return [self.categories[i] for i in best], per_cat[np.arange(len(emb)), best]
 
 
@@ -388,12 +393,19 @@ class _EncoderTier:
         self.index.embeddings()
 
 
-def _rule_category(prior: Sequence[Signal], nearest: str, head_p: Mapping[str, float]) -> str | None:
+def _rule_category(
+    prior: Sequence[Signal], nearest: str, head_p: Mapping[str, float], closed: frozenset[str] = frozenset()
+) -> str | None:
     """The category the violating head goes to instead of ``nearest`` (the nearest examples' pick):
     the one with the strongest rules signal at or above :data:`RULE_ATTRIBUTION_SCORE`, when that is
-    another category and nothing but the examples supports ``nearest``; else None."""
+    another category and nothing but the examples supports ``nearest``; else None. A rule of a
+    ``closed`` category (``violating_head: false``) names none."""
     ruled = max(
-        (s for s in prior if s.detector == "rules" and s.score >= RULE_ATTRIBUTION_SCORE),
+        (
+            s
+            for s in prior
+            if s.detector == "rules" and s.score >= RULE_ATTRIBUTION_SCORE and s.category not in closed
+        ),
         key=lambda s: s.score,
         default=None,
     )
@@ -452,6 +464,7 @@ class ClassifierDetector(_EncoderTier):
                 f"not {multilingual_encoder.name!r}"
             )
         self._cat_heads = [h for h in self.heads.full if h in ids]
+        self._closed_to_violating = frozenset(c.id for c in policy.categories if not c.violating_head)
         #: per category, just below its lowest band: where a near-copy of an out-of-scope example is held
         self._below_bands = below_bands(policy)
         # the lexical heads as one matrix: stage 1 is a single sparse product per batch
@@ -587,7 +600,7 @@ class ClassifierDetector(_EncoderTier):
         p_any = full_p.get(VIOLATING)
         if p_any is not None and nearest is not None:
             cat, sim = nearest
-            ruled = _rule_category(ctx.prior, cat, full_p)
+            ruled = _rule_category(ctx.prior, cat, full_p, self._closed_to_violating)
             if ruled is not None:
                 score = p_any
                 note = (
