@@ -769,6 +769,19 @@ def test_a_jailbreak_frame_is_its_own_violation_and_the_request_keeps_its_catego
         assert v is None or v.verdict.value != "violating", text
 
 
+def test_naughty_said_of_a_child_or_a_pet_is_not_sexual() -> None:
+    """Pack 2026.12.59, with the shipped heads: "don't act like a naughty kid" was removed (violating
+    head 0.90, attributed to sexual content). ``naughty-behaviour`` holds the models for a child's, a
+    pet's or a list's misbehaviour, unless the text also speaks of sex, pictures or messaging."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        ["don't act like a naughty kid", "my dog is on the naughty list this year", "naughty kids get coal"],
+    )
+    _assert_acted_on(engine, ["naughty kid wanna dm me? send pics"])
+    _assert_not_matched(engine, "sexual", "naughty-behaviour", ["naughty kid, show me your body in bed"])
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)
