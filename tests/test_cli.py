@@ -77,7 +77,7 @@ def test_argument_errors() -> None:
 def test_policy_check_ok_and_broken(pack_copy: Path) -> None:
     r = runner.invoke(app, ["policy", "check", str(pack_copy)])
     assert r.exit_code == 0, r.output
-    assert "17 categories" in r.output
+    assert f"{len(list((pack_copy / 'categories').glob('*.yaml')))} categories" in r.output
     (pack_copy / "categories" / "hate.yaml").write_text("id: hate\nseverity: 9\n", encoding="utf-8")
     r = runner.invoke(app, ["policy", "check", str(pack_copy)])
     assert r.exit_code == 1
