@@ -167,10 +167,12 @@ class ExampleIndex:
         self.pos_text: list[tuple[str, ...]] = []
         self.neg_text: list[tuple[str, ...]] = []
         all_pos: list[str] = []
+        attributable: list[bool] = []
         for c in policy.categories:
             if not c.examples.positive:
                 continue
             cats.append(c.id)
+            attributable.append(c.violating_head)
             self._pos.append([normalize(t).text for t in c.examples.positive])
             self._neg.append([normalize(t).text for t in c.examples.negative])
             self.pos_text.append(tuple(c.examples.positive))
@@ -178,9 +180,7 @@ class ExampleIndex:
             all_pos.extend(self._pos[-1])
         self.categories = tuple(cats)
         #: the categories the violating head may be attributed to (``violating_head`` in the pack)
-        self.attributable = np.array(
-            [c.violating_head for c in policy.categories if c.examples.positive], dtype=bool
-        )
+        self.attributable = np.array(attributable, dtype=bool)
         self.rare_words = rare_words(all_pos)
         self.lexical = lexical_features(all_pos) if all_pos else None
         self._lexical_t = self.lexical.T.tocsr() if self.lexical is not None else None
