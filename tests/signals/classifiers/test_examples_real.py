@@ -782,6 +782,16 @@ def test_naughty_said_of_a_child_or_a_pet_is_not_sexual() -> None:
     _assert_not_matched(engine, "sexual", "naughty-behaviour", ["naughty kid, show me your body in bed"])
 
 
+def test_a_species_named_by_its_colour_is_not_a_group_of_people() -> None:
+    """Pack 2026.12.60, with the shipped heads: "black rats carried the plague" went to review as hate
+    (head 0.69) and "black cats are bad luck" was limited. The colour-named species are in the
+    ``animal_subjects`` vocabulary that ``about-animals`` reads; "you" or a slur beside them keeps the
+    models."""
+    engine = Engine.load()
+    _assert_allowed(engine, ["black rats carried the plague", "black cats are bad luck"])
+    _assert_acted_on(engine, ["black rats like you should leave this country"])
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)
