@@ -66,3 +66,31 @@ def test_only_the_identifiers_sample_is_read() -> None:
     tail = " jag har det bra i dag och hon är här" * 3000  # ~110 KB of Swedish
     assert english_words_dominate(head + tail, "sv")
     assert not english_words_dominate(tail, "sv")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We call cigarettes fags in the UK.",
+        "gimmmmmie a hoodrat bitch",
+        "<user> <user> wow ， real nazi words",  # a full-width comma
+        "shi+ happens",
+    ],
+)
+def test_latin_letters_are_not_a_language_of_another_script(text: str) -> None:
+    """fastText's lite model names Japanese or Chinese for these (the dev rows' English); a text with
+    no letter outside the Latin script is read by the English model instead of being unverified."""
+    assert detect_language(text) == ("und", 0.0)
+    assert judgeability(text, None, MULTILINGUAL) == ("ok", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("今日はとても暑いですね、みんな元気ですか", "ja"),
+        ("我讨厌所有的外国人", "zh"),
+        ("Привіт, як справи у тебе сьогодні?", "uk"),
+    ],
+)
+def test_a_language_of_its_own_script_is_still_named(text: str, lang: str) -> None:
+    assert detect_language(text)[0] == lang

@@ -1112,7 +1112,7 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "people who say jews worship satan are bigots",
         "muslims pray to allah five times a day",
         "my rabbits multiply like crazy",
-        "native americans are almost extinct, which is a tragedy",
+        "the fire was finally extinguished after three days",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -1355,6 +1355,33 @@ def test_an_asterisk_may_mask_an_inner_letter_of_a_term() -> None:
     assert score("kik*") == 0.0  # and so does the last
     assert score("****") == 0.0
     assert score("k*l* y**rs*lf") == 0.0  # five of twelve
+
+
+def test_a_plus_sign_is_a_t_or_a_filler_inside_a_term() -> None:
+    """ "bi+ch" (a "+" for the "t") and "po+rn", "n+igger" (a "+" splitting the word) are the terms;
+    a "+" outside a term's letters, or between words, makes nothing of them."""
+    pack = make_pack(
+        category(
+            "hate",
+            signals={
+                "terms": [
+                    {"term": "bitch", "score": 0.5},
+                    {"term": "porn", "score": 0.65},
+                    {"term": "nigger", "score": 0.9},
+                ]
+            },
+        )
+    )
+    score = term_scorer(pack)
+
+    assert score("you are a bi+ch") == 0.5
+    assert score("write a po+rn story") == 0.65
+    assert score("n+igger") == 0.9
+    assert score("ni+gg+er") == 0.9
+    assert score("po++rn") == 0.0  # one filler between two letters, no more
+    assert score("+porn+") == 0.65  # around the word: punctuation, the word is plain
+    assert score("c++ and rock+roll, a+ grade") == 0.0
+    assert score("pop+rn") == 0.0
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ never the "full" model, which downloads)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 __all__ = ["detect_language", "english_words_dominate"]
@@ -21,6 +22,15 @@ _UNSEGMENTED = frozenset({"ja", "ko", "zh"})
 #: least ten times as common there as in the detected language (a Zipf difference of 1)
 _COMMON_ENGLISH = 3.0
 _MARGIN = 1.0
+#: languages written in a script of their own, which comments seldom romanise. fastText's lite model
+#: still names them for short English: "We call cigarettes fags in the UK." Japanese, "gimmmmmie a
+#: hoodrat bitch" Japanese, "wow, real nazi words" Chinese, "shi+ happens" Japanese (0.72). A text
+#: with no letter outside the Latin script is not in one of them. Languages often romanised in
+#: comments (Hindi and the other Indic languages, Urdu, Arabic, Persian, Russian, Greek) are left out:
+#: for them the identifier's word stays, and the text stays unverified
+_OWN_SCRIPT = frozenset(
+    {"ja", "zh", "ko", "uk", "be", "bg", "mk", "th", "he", "ka", "hy", "km", "lo", "my", "am"}
+)
 
 
 def _sample(text: str) -> str:
@@ -30,7 +40,8 @@ def _sample(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def detect_language(text: str) -> tuple[str, float]:
-    """``(iso code, confidence)``; ``("und", 0.0)`` when there is too little text to tell."""
+    """``(iso code, confidence)``; ``("und", 0.0)`` when there is too little text to tell, or when the
+    identifier names a language of a script of its own for a text written only in Latin letters."""
     sample = _sample(text)
     if len(_LETTERS.findall(sample)) < 8:
         return "und", 0.0
@@ -41,7 +52,14 @@ def detect_language(text: str) -> tuple[str, float]:
     best = found[0] if isinstance(found, list) and found else found
     if not isinstance(best, dict):
         return "und", 0.0
-    return str(best.get("lang", "und")), float(best.get("score", 0.0))
+    lang = str(best.get("lang", "und"))
+    if lang in _OWN_SCRIPT and _latin_only(sample):
+        return "und", 0.0
+    return lang, float(best.get("score", 0.0))
+
+
+def _latin_only(sample: str) -> bool:
+    return all("LATIN" in unicodedata.name(c, "") for c in _LETTERS.findall(sample))
 
 
 def english_words_dominate(text: str, language: str) -> bool:

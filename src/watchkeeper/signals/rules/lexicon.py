@@ -13,6 +13,8 @@ at what the user actually wrote.
   An asterisk may stand for any letter of a term but its first and last ("f*ck you", "n*gger",
   "k*ll yourself"): writers mask letters that way to slip past word filters. At most a third of a term's
   letters (at least one) may be masked, so "****" or "k**e" is no term.
+  A plus sign may stand for a "t" ("bi+ch") or sit between two letters of a term as a filler
+  ("po+rn", "n+igger"), the other trick word filters miss (since pack 2026.12.60).
 * **patterns** are regular expressions over the leet-decoded ``NormalizedText.text``.
 * **exceptions** (out-of-scope contexts, e.g. "kill the process") drop matches they overlap.
 * **domains** match URL hosts found in the text (and their subdomains), obfuscated links included.
@@ -38,11 +40,14 @@ _MAX_EVIDENCE = 5
 _LEET_FOR: dict[str, str] = {}
 for _k, _v in LEET.items():
     _LEET_FOR[_v] = _LEET_FOR.get(_v, "") + _k
-# '1' and '|' also stand for 'l'
+# '1' and '|' also stand for 'l', and '+' for 't' ("bi+ch")
 _LEET_FOR["l"] = _LEET_FOR.get("l", "") + "1|"
+_LEET_FOR["t"] = _LEET_FOR.get("t", "") + "+"
 #: what a writer types in place of a letter it hides ("f*ck"); see the module docstring
 MASK = "*"
-_LEET_CHARSET = frozenset(LEET) | frozenset("1|" + MASK)
+#: what a writer types between two letters of a word to split it ("po+rn"); see the module docstring
+FILLER = "+"
+_LEET_CHARSET = frozenset(LEET) | frozenset("1|" + MASK + FILLER)
 
 
 def _char_atom(ch: str, maskable: bool) -> str:
@@ -69,6 +74,12 @@ def _term_atoms(term: str) -> tuple[str, ...]:
     body = norm.rstrip("*").strip()
     # the first and last letters stay real: "**kike**" is emphasis around a term, not a masked one
     atoms = [_char_atom(ch, maskable=0 < i < len(body) - 1) for i, ch in enumerate(body)]
+    # a filler may follow any letter that another letter follows ("po+rn")
+    filler = re.escape(FILLER) + "?"
+    atoms = [
+        a + filler if ch.isalpha() and i + 1 < len(body) and body[i + 1].isalpha() else a
+        for i, (ch, a) in enumerate(zip(body, atoms, strict=True))
+    ]
     if prefix:
         atoms.append(r"\w*")
     elif (last := body.rsplit(" ", 1)[-1]).isalpha() and len(last) > 2:
