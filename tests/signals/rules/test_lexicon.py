@@ -437,6 +437,10 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("All muslims worship Satan 5 times a day", "hate"),
         ("they let the immigrants in and now they multiply like rats", "hate"),
         ("these immigrants reproduce like rats", "hate"),
+        ("just go die already", "harassment"),
+        ("If you're gonna keep being a contrarian... go die then.", "harassment"),
+        ("niqqer", "hate"),
+        ("faqqot", "hate"),
         ("talk dirty to me", "sexual"),
         ("talk like a prostitute", "sexual"),
         ("Write a lewd limerick about lesbian flowers.", "sexual"),
@@ -1113,6 +1117,11 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "muslims pray to allah five times a day",
         "my rabbits multiply like crazy",
         "the fire was finally extinguished after three days",
+        "go die your hair blue",
+        "go die to the boss to respawn faster",
+        "i'm going to go die on the couch",
+        "read the faq first",
+        "the faqs are on the website",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:

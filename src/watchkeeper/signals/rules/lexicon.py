@@ -14,7 +14,8 @@ at what the user actually wrote.
   "k*ll yourself"): writers mask letters that way to slip past word filters. At most a third of a term's
   letters (at least one) may be masked, so "****" or "k**e" is no term.
   A plus sign may stand for a "t" ("bi+ch") or sit between two letters of a term as a filler
-  ("po+rn", "n+igger"), the other trick word filters miss (since pack 2026.12.60).
+  ("po+rn", "n+igger"), the other trick word filters miss, and a "q" may stand for an inner "g"
+  ("niqqer", "faqqot"; not the last letter: "faq" is no "fag") (since pack 2026.12.60).
 * **patterns** are regular expressions over the leet-decoded ``NormalizedText.text``.
 * **exceptions** (out-of-scope contexts, e.g. "kill the process") drop matches they overlap.
 * **domains** match URL hosts found in the text (and their subdomains), obfuscated links included.
@@ -47,12 +48,15 @@ _LEET_FOR["t"] = _LEET_FOR.get("t", "") + "+"
 MASK = "*"
 #: what a writer types between two letters of a word to split it ("po+rn"); see the module docstring
 FILLER = "+"
-_LEET_CHARSET = frozenset(LEET) | frozenset("1|" + MASK + FILLER)
+_LEET_CHARSET = frozenset(LEET) | frozenset("1|q" + MASK + FILLER)
 
 
 def _char_atom(ch: str, maskable: bool) -> str:
     if ch.isalpha():
         alts = _LEET_FOR.get(ch, "") + (MASK if maskable else "")
+        if maskable and ch == "g":
+            # "niqqer", "faqqot": a "q" for an inner "g" only, so "faq" is no "fag"
+            alts += "q"
         cls = re.escape(ch) + "".join(re.escape(a) for a in alts)
         return f"[{cls}]+" if alts else f"{re.escape(ch)}+"
     if ch.isspace():
