@@ -38,6 +38,10 @@ EVASIONS = [
     ("Tom &amp; Jerry &gt; all", "tom & jerry > all"),
     ("caf&eacute;", "cafe"),
     ("a&nbsp;b", "a b"),
+    # a capital "I" for an "l" among small letters, where English reads it so
+    ("go kiII yourseIf", "go kill yourself"),
+    ("what a sIut", "what a slut"),
+    ("@schooIgirI", "@schoolgirl"),
 ]
 
 
@@ -66,6 +70,11 @@ LOOKALIKES = [
     "coffee, book, speed, too",  # real double letters untouched
     "R&D at AT&T, &copyright",  # a named reference needs its ";"
     "&#0; &unknownname; &madeup;",  # no character: left as written
+    # a capital "I" that is an "I": a name, a brand, an acronym, a pronoun, a code
+    "McIntosh on LinkedIn, DiIorio",
+    "AIs and APIs, I think",
+    "hI there",
+    "order SKU yIcQWS",
 ]
 
 

@@ -4,6 +4,8 @@ Steps, in order (each keeps :class:`~watchkeeper.extract.mapped.Mapped` offsets)
 
 0. HTML character references decoded ("you&#39;re" -> "you're", "&amp;" -> "&"): the YouTube Data
    API's ``textDisplay``, Twitter's API and many scrapers deliver comments HTML-escaped;
+   then a capital "I" hidden among small letters is read as the "l" it imitates where that makes a
+   far commoner English word ("go kiII yourseIf" -> "go kill yourself"; "McIntosh" stays);
 1. strip invisible characters: zero-width, bidi controls, soft hyphens, variation selectors, and
    "Zalgo" stacks of combining marks;
 2. Unicode NFKC per character (full-width, mathematical, circled and ligature letters fold to ASCII),
@@ -387,9 +389,55 @@ def _decode_leet(base: str) -> str:
     return "".join(out)
 
 
+#: a capital "I" after a small letter, the way "l" is hidden in "kiII yourseIf"
+_CAPITAL_I = re.compile(r"(?<=[a-z])I")
+_WORD_WITH_I = re.compile(r"[A-Za-z]*[a-z]I[A-Za-z]*")
+#: the Zipf margin by which the "l" reading must be the commoner English word, and how common it must
+#: be at all (Zipf 2: once in 100 million words, so a random code such as "ylc" is no word)
+_I_FOR_L_MARGIN = 1.0
+_I_FOR_L_FLOOR = 2.0
+
+
+@lru_cache(maxsize=4096)
+def _l_reading(word: str) -> str:
+    """``word`` with each capital "I" that follows a small letter (or another such "I") read as "l"
+    when that makes a far commoner English word: "yourseIf" -> "yourself", "kiII" -> "kill", but
+    "McIntosh", "LinkedIn" and "AIs" stay."""
+    from wordfreq import zipf_frequency
+
+    hidden: list[int] = []
+    for i, c in enumerate(word):
+        if c == "I" and i > 0 and (word[i - 1].islower() or (hidden and hidden[-1] == i - 1)):
+            hidden.append(i)
+
+    def reading(letter: str) -> str:
+        chars = list(word)
+        for i in hidden:
+            chars[i] = letter
+        return "".join(chars)
+
+    as_l = reading("l")
+    freq = zipf_frequency(as_l.lower(), "en")
+    if freq >= _I_FOR_L_FLOOR and freq >= zipf_frequency(reading("i").lower(), "en") + _I_FOR_L_MARGIN:
+        return as_l
+    return word
+
+
+def _capital_i_for_l(m: Mapped) -> Mapped:
+    """Read a capital "I" hidden among small letters as the "l" it imitates, where English says so."""
+    text = m.text
+    if not _CAPITAL_I.search(text):
+        return m
+    out = list(text)
+    for w in _WORD_WITH_I.finditer(text):
+        fixed = _l_reading(w.group(0))
+        out[w.start() : w.end()] = fixed
+    return m.replace_same_length("".join(out))
+
+
 def normalize(text: str) -> NormalizedText:
     """Normalise ``text`` for matching; see the module docstring for the steps."""
-    m = _decode_entities(Mapped.of(text))
+    m = _capital_i_for_l(_decode_entities(Mapped.of(text)))
     if m.text.isascii():
         # fast path: nothing invisible, nothing to fold beyond case, no homoglyphs
         m = m.replace_same_length(m.text.lower())
