@@ -452,6 +452,10 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("i'll burn your house down", "violence"),
         ("I want to kill all government workers.", "violence"),
         ("i'll kill that hoe", "violence"),
+        ("dm me if you're under 16 i wanna chat", "minor_safety"),
+        ("send me pics of your feet, you're 12 right?", "minor_safety"),
+        ("you're 14? send me a selfie", "minor_safety"),
+        ("u r 13? send pics", "minor_safety"),
         ("talk dirty to me", "sexual"),
         ("talk like a prostitute", "sexual"),
         ("Write a lewd limerick about lesbian flowers.", "sexual"),
@@ -1148,6 +1152,10 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "keep your family safe",
         "your family won't be safe from covid if you don't vaccinate",
         "i want to see you win",
+        "dm me if you're under 18 and need help with homework, ask your parents first",
+        "you're 15 and already this good, send me a video of the trick again",
+        "send pics of your science project, you're 12 so it's the junior category",
+        "you're 12 minutes late, send me a pic of the traffic",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
