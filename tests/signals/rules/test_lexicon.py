@@ -456,6 +456,7 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("send me pics of your feet, you're 12 right?", "minor_safety"),
         ("you're 14? send me a selfie", "minor_safety"),
         ("u r 13? send pics", "minor_safety"),
+        ("i'm a US army general in syria, i need your help to move $5m", "scam_fraud"),
         ("talk dirty to me", "sexual"),
         ("talk like a prostitute", "sexual"),
         ("Write a lewd limerick about lesbian flowers.", "sexual"),
@@ -1462,6 +1463,33 @@ def test_a_bare_mention_of_suicide_gets_the_resources_label_only(rules_engine: E
     d = rules_engine.moderate_text(text)
     assert [str(a) for a in d.actions] == ["label"], d.rationale
     assert not d.flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("everyone would be better off without me", True),
+        ("my family would be so much better off if i was gone", True),
+        ("i've been starving myself for 3 days", True),
+        ("my ex is better off without me honestly", False),
+        ("the team would be better off without me on defence", False),
+        ("i'm starving", False),
+        ("stop starving yourself, you're beautiful", False),
+        ("i starved myself of sleep studying for finals", False),
+    ],
+)
+def test_passive_ideation_and_starving_oneself_get_support(
+    rules_engine: Engine, text: str, flagged: bool
+) -> None:
+    """pack 2026.12.60: "everyone would be better off without me" and "i've been starving myself" were
+    allowed by every tier; they now get the support band (a label pointing at help, reach limited, a
+    person to look). A relationship, a game, hunger and care are left alone."""
+    d = rules_engine.moderate_text(text)
+    v = d.verdict_for("self_harm")
+    if flagged:
+        assert v is not None and v.band == "support", d.rationale
+    else:
+        assert v is None or v.band is None, d.rationale
 
 
 @pytest.mark.parametrize("text", ["nude tiktok", "nude videos of girls", "nude pics leaked"])
