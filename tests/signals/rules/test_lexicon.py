@@ -1492,6 +1492,10 @@ def test_a_bare_mention_of_suicide_gets_the_resources_label_only(rules_engine: E
         ("i'm starving", False),
         ("stop starving yourself, you're beautiful", False),
         ("i starved myself of sleep studying for finals", False),
+        ("ugh mondays make me want to die lol", False),
+        ("this song makes me want to die 😭", False),
+        ("school makes me want to die for real, every day is worse", True),
+        ("life makes me want to die", True),
     ],
 )
 def test_passive_ideation_and_starving_oneself_get_support(
@@ -1499,7 +1503,8 @@ def test_passive_ideation_and_starving_oneself_get_support(
 ) -> None:
     """pack 2026.12.60: "everyone would be better off without me" and "i've been starving myself" were
     allowed by every tier; they now get the support band (a label pointing at help, reach limited, a
-    person to look). A relationship, a game, hunger and care are left alone."""
+    person to look). A relationship, a game, hunger and care are left alone, and so is an everyday
+    annoyance that "makes me want to die" (``annoyance-hyperbole``), unless it is said to be meant."""
     d = rules_engine.moderate_text(text)
     v = d.verdict_for("self_harm")
     if flagged:
