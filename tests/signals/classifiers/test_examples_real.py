@@ -792,6 +792,22 @@ def test_a_species_named_by_its_colour_is_not_a_group_of_people() -> None:
     _assert_acted_on(engine, ["black rats like you should leave this country"])
 
 
+def test_bad_bitch_as_praise_is_not_harassment() -> None:
+    """Pack 2026.12.60, with the shipped heads: "she's a bad bitch fr" was removed (violating head
+    0.90). ``bad-bitch-praise`` holds the models and drops the term for the praise, in a text with no
+    other jab; a jab beside it keeps everything."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        [
+            "she's a bad bitch fr",
+            "chun li from street fighter is such a bad bitch",
+            "She knows she looks good, she's a bad bitch.",
+        ],
+    )
+    _assert_acted_on(engine, ["you're a bad bitch, now shut up and die", "shut up bitch"])
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)
