@@ -417,8 +417,13 @@ def _l_reading(word: str) -> str:
         return "".join(chars)
 
     as_l = reading("l")
-    freq = zipf_frequency(as_l.lower(), "en")
-    if freq >= _I_FOR_L_FLOOR and freq >= zipf_frequency(reading("i").lower(), "en") + _I_FOR_L_MARGIN:
+    # wordfreq's small list (~3 MB once loaded, the one language identification reads) rather than the
+    # default large one (~35 MB in every worker)
+    freq = zipf_frequency(as_l.lower(), "en", wordlist="small")
+    if (
+        freq >= _I_FOR_L_FLOOR
+        and freq >= zipf_frequency(reading("i").lower(), "en", wordlist="small") + _I_FOR_L_MARGIN
+    ):
         return as_l
     return word
 
