@@ -452,6 +452,7 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("i'll burn your house down", "violence"),
         ("I want to kill all government workers.", "violence"),
         ("i'll kill that hoe", "violence"),
+        ("i'm gonna kill your dog", "violence"),
         ("dm me if you're under 16 i wanna chat", "minor_safety"),
         ("send me pics of your feet, you're 12 right?", "minor_safety"),
         ("you're 14? send me a selfie", "minor_safety"),
