@@ -48,15 +48,14 @@ _LEET_FOR["t"] = _LEET_FOR.get("t", "") + "+"
 MASK = "*"
 #: what a writer types between two letters of a word to split it ("po+rn"); see the module docstring
 FILLER = "+"
-_LEET_CHARSET = frozenset(LEET) | frozenset("1|q" + MASK + FILLER)
+#: stand-ins read only for a term's inner letters ("niqqer", "faqqot"), so "faq" is no "fag"
+_INNER_LEET_FOR: dict[str, str] = {"g": "q"}
+_LEET_CHARSET = frozenset(LEET) | frozenset("1|" + "".join(_INNER_LEET_FOR.values()) + MASK + FILLER)
 
 
 def _char_atom(ch: str, maskable: bool) -> str:
     if ch.isalpha():
-        alts = _LEET_FOR.get(ch, "") + (MASK if maskable else "")
-        if maskable and ch == "g":
-            # "niqqer", "faqqot": a "q" for an inner "g" only, so "faq" is no "fag"
-            alts += "q"
+        alts = _LEET_FOR.get(ch, "") + (_INNER_LEET_FOR.get(ch, "") + MASK if maskable else "")
         cls = re.escape(ch) + "".join(re.escape(a) for a in alts)
         return f"[{cls}]+" if alts else f"{re.escape(ch)}+"
     if ch.isspace():
