@@ -808,6 +808,21 @@ def test_bad_bitch_as_praise_is_not_harassment() -> None:
     _assert_acted_on(engine, ["you're a bad bitch, now shut up and die", "shut up bitch"])
 
 
+def test_killing_them_in_the_next_level_is_a_game() -> None:
+    """Pack 2026.12.61, with the shipped heads: "i'm going to kill all of them in the next level" was
+    removed (the violence head 0.94 and ``first-person-threat``). ``in-a-game`` now reads a level,
+    a round, a wave or a boss fight; a school or a street keeps every signal."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        [
+            "i'm going to kill all of them in the next level",
+            "we killed everyone on the boss fight lol",
+        ],
+    )
+    _assert_acted_on(engine, ["i'm going to kill all of them at school tomorrow"])
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)
