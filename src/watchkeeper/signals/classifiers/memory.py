@@ -25,7 +25,7 @@ A lookup quantises the texts the same way and takes the exact integer dot produc
 process's int8 kernel (:class:`.quantize.Int8Product`: oneDNN, ``torch._int_mm`` or float32, whichever
 is fastest here; a sum of 384 products of int8 values stays below 2**24, so float32 holds it exactly).
 All give the same bits, so the features, and the heads' scores, do not depend on the CPU.
-The ``k`` nearest rows for every head come from one ``torch.topk`` of a candidate pool (:data:`POOL_FACTOR`).
+The ``k`` nearest rows for every head come from one partial sort of a candidate pool (:data:`POOL_FACTOR`).
 """
 
 from __future__ import annotations
@@ -49,12 +49,16 @@ TEMPERATURE = 10.0
 #: 4,096 rows is 0.7 MB; the float kernel's float32 copy of a block is 6 MB); oneDNN takes the whole
 #: bank, packed once
 _CHUNK = 4096
-#: the lookup's candidate pool, in multiples of ``k``: one ``torch.topk`` of this many nearest rows
-#: serves every group of heads (each group's rows are 49-90 % of the shipped bank, so a pool of 5k
-#: usually holds k of them; a text whose pool does not is searched exactly). Against one ``topk``
-#: per group (11 groups, k = 80, 17,628 rows), batches of 64 comments on one core: 24.0 -> 15.7 ms
-#: (best of five; pools of 2k-12k took 24-15 ms, the exact searches costing the small pools)
-POOL_FACTOR = 5
+#: the lookup's candidate pool, in multiples of ``k``: one partial sort of this many nearest rows
+#: serves every group of heads (each group's rows are 49-90 % of the shipped bank; a text whose pool
+#: holds fewer than k of a group's rows is searched exactly over them). Against one ``topk`` per
+#: group (11 groups, k = 80, 17,628 rows), batches of 64 comments on one core: 24.0 -> 15.7 ms with a
+#: ``torch.topk`` pool of 5k. NumPy's ``argpartition`` does not slow down with the pool's size as
+#: ``topk`` does (44 x 17,628 cosines: 2.4 ms for any pool, ``topk`` 2.1 ms for 80 rows and 5.6 ms
+#: for 400), so a wider pool now costs little and spares most exact searches (a quarter of the
+#: text-group pairs needed one at 5k): batches of 44 dev comments, 17.4 -> 11.1-11.9 ms at 12k (8k:
+#: 12.4, 16k: 11.5, 25k: 15.0), the same features to 1e-7
+POOL_FACTOR = 12
 
 
 def _quantize(x: Matrix) -> tuple[npt.NDArray[np.int8], Matrix]:
@@ -130,9 +134,7 @@ class NeighbourBank:
         # one partial sort over the whole bank for every group of heads: each group's k nearest
         # usable rows are the first k usable ones among the ``pool`` nearest overall, whenever at
         # least k of those are usable (the rest of the bank is no nearer than the pool's last row)
-        pool = min(POOL_FACTOR * self.k, sims.shape[1])
-        cand_sims, cand = torch.topk(all_sims, pool, dim=1)
-        cand_np, cand_sims_np = cand.numpy(), cand_sims.numpy()
+        cand_sims_np, cand_np = _nearest_first(sims, min(POOL_FACTOR * self.k, sims.shape[1]))
         out: dict[str, Matrix] = {}
         for group in self._groups:
             if group.rows is not None and len(group.rows) == 0:
@@ -174,6 +176,16 @@ class NeighbourBank:
             s_top, s_pos = torch.topk(sub, k, dim=1)
             top[short], idx[short] = s_top.numpy(), usable[s_pos.numpy()]
         return top, idx
+
+
+def _nearest_first(sims: Matrix, pool: int) -> tuple[Matrix, npt.NDArray[np.int64]]:
+    """Each row's ``pool`` largest values and their columns, largest first (ties in column order of
+    the partition, which is the same on every machine for the same input)."""
+    n = sims.shape[1]
+    part = np.argpartition(sims, n - pool, axis=1)[:, n - pool :]
+    vals = np.take_along_axis(sims, part, axis=1)
+    order = np.argsort(-vals, axis=1, kind="stable")
+    return np.take_along_axis(vals, order, axis=1), np.take_along_axis(part, order, axis=1)
 
 
 def _weighted(top: Matrix, y: npt.NDArray[np.int8]) -> Matrix:
