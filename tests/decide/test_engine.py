@@ -287,3 +287,25 @@ def test_the_shipped_pack_suspends_only_on_rule_evidence(pack) -> None:  # type:
     assert Action.ESCALATE_TO_REVIEW in head.actions and head.flagged
     ruled = decide(pack, ITEM, [sig("sexual_minors", 0.9, "rules")])
     assert Action.SUSPEND_ACCOUNT in ruled.actions and Action.REMOVE in ruled.actions
+
+
+def test_a_category_no_signal_speaks_about_is_clear_with_its_own_severity() -> None:
+    """Categories with no signal share one frozen verdict each (the hot path of a comment with few
+    signals): clear, score 0, no band, no actions, and the category's own severity, even when two
+    packs give the same category different severities."""
+    item = Item(id="1", text="hello")
+    other = make_pack(category("hate", severity=1), category("spam", severity=1))
+    for pack in (PACK, other, PACK):
+        d = decide(pack, item, [Signal.ok("rules", "spam", 0.1)])
+        hate = d.verdict_for("hate")
+        assert hate is not None
+        want = next(c for c in pack.categories if c.id == "hate").severity
+        assert (hate.verdict, hate.score, hate.band, hate.actions, hate.signals) == (
+            Verdict.CLEAR,
+            0.0,
+            None,
+            (),
+            (),
+        )
+        assert hate.severity == want
+    assert decide(PACK, item, []).actions == (Action.ALLOW,)
