@@ -823,6 +823,28 @@ def test_killing_them_in_the_next_level_is_a_game() -> None:
     _assert_acted_on(engine, ["i'm going to kill all of them at school tomorrow"])
 
 
+def test_teaching_the_dangers_of_sexting_holds_the_child_safety_head() -> None:
+    """Pack 2026.12.61, with the shipped heads: "the dangers of sexting for teens" was reviewed (the
+    sexual_minors head 0.87). ``safety-education`` holds that head for a short text on the dangers or
+    the law of sexting; a text that also asks for pictures or contact keeps it."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        [
+            "the dangers of sexting for teens",
+            "is sexting illegal for teens under 18?",
+            "how to talk to your teens about sexting",
+        ],
+    )
+    _assert_acted_on(engine, ["teens sexting dm me"])
+    _assert_not_matched(
+        engine,
+        "sexual_minors",
+        "safety-education",
+        ["sexting is fun, wanna try? the dangers of sexting are overblown, send pics"],
+    )
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)
