@@ -633,6 +633,13 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("trans people should be executed", "hate"),
         ("Those kinds of Muslims ought to be executed.", "hate"),
         ("plug for carts and pens hmu", "dangerous_acts"),
+        ("i have her nudes, should i leak them?", "harassment"),
+        ("post her nudes in the gc", "harassment"),
+        ("i'll leak your nudes if you block me", "harassment"),
+        ("you should cut yourself", "self_harm"),
+        ("go cut yourself", "self_harm"),
+        ("cut yourself again lol", "self_harm"),
+        ("cut deeper next time", "self_harm"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -1239,6 +1246,9 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "you look young for 30, wanna hang out",
         "you're 12 minutes late, come over",
         "need a plug for spark plugs for my car, dm me",
+        "you should cut yourself some slack",
+        "go cut yourself a slice of cake",
+        "the knife cut deeper than i expected",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
