@@ -640,6 +640,13 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("go cut yourself", "self_harm"),
         ("cut yourself again lol", "self_harm"),
         ("cut deeper next time", "self_harm"),
+        ("hello dear i am a widow with 4.5 million dollars i need a trusted partner", "scam_fraud"),
+        (
+            "I'm a doctor in the UN, i fell in love with your profile, can you send me a steam gift card",
+            "scam_fraud",
+        ),
+        ("mass shooters are heroes", "extremism"),
+        ("the christchurch shooter did nothing wrong", "extremism"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -1249,6 +1256,9 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "you should cut yourself some slack",
         "go cut yourself a slice of cake",
         "the knife cut deeper than i expected",
+        "buy me a steam card for my birthday lol",
+        "the shooter did nothing wrong, the ref blew the call",
+        "i am a lawyer and my client won 2 million dollars in the settlement",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
