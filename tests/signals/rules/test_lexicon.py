@@ -647,6 +647,12 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ),
         ("mass shooters are heroes", "extremism"),
         ("the christchurch shooter did nothing wrong", "extremism"),
+        ("take your shirt off and i'll send a lion", "sexual"),
+        ("where to find cp", "sexual_minors"),
+        ("ur so hot for a 13 yo", "sexual_minors"),
+        ("young girls in bikinis compilation", "sexual_minors"),
+        ("is it legal to date a 15 year old if i'm 25", "minor_safety"),
+        ("i'm 25 and my girlfriend is 16 year old", "minor_safety"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -1259,6 +1265,9 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "buy me a steam card for my birthday lol",
         "the shooter did nothing wrong, the ref blew the call",
         "i am a lawyer and my client won 2 million dollars in the settlement",
+        "where to buy cp cheap for codm",
+        "pretty good for a 12 year old",
+        "girls' swimsuits size 8 on sale",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
