@@ -653,6 +653,8 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("young girls in bikinis compilation", "sexual_minors"),
         ("is it legal to date a 15 year old if i'm 25", "minor_safety"),
         ("i'm 25 and my girlfriend is 16 year old", "minor_safety"),
+        ("she was asking to be raped dressed like that", "violence"),
+        ("women want to be raped by men", "violence"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -1268,6 +1270,9 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "where to buy cp cheap for codm",
         "pretty good for a 12 year old",
         "girls' swimsuits size 8 on sale",
+        "no woman wants to be raped",
+        "she wasn't asking to be raped, stop victim blaming",
+        "nobody asks to be raped",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
