@@ -8,8 +8,8 @@ at what the user actually wrote.
   ``NormalizedText.base``: each letter also matches its leet stand-ins ("k1ll", "a$$"); a match that
   uses a stand-in is dropped when its word looks like a number or code (``looks_numeric``: "a55",
   "b52", "1080p"). A term ending in ``*`` matches any word that starts with it; other single words
-  also match their plural (-s, -es), and so does the last word of a term of several words (since pack
-  2026.12.46). A space in a term matches any run of non-letters (or none).
+  also match their plural (-s, or -es after s, x, z, ch, sh and o), and so does the last word of a
+  term of several words (since pack 2026.12.46). A space in a term matches any run of non-letters (or none).
   An asterisk may stand for any letter of a term but its first and last ("f*ck you", "n*gger",
   "k*ll yourself"): writers mask letters that way to slip past word filters. At most a third of a term's
   letters (at least one) may be masked, so "****" or "k**e" is no term.
@@ -63,6 +63,10 @@ def _char_atom(ch: str, maskable: bool) -> str:
     return re.escape(ch)
 
 
+#: word endings after which English forms the plural with "-es"
+_ES_PLURAL_AFTER = ("s", "x", "z", "ch", "sh", "o")
+
+
 def _too_masked(matched: str, literal: str) -> bool:
     """More of a term's letters masked than a reader could still tell which term it is."""
     masked = matched.count(MASK)
@@ -86,8 +90,10 @@ def _term_atoms(term: str) -> tuple[str, ...]:
     if prefix:
         atoms.append(r"\w*")
     elif (last := body.rsplit(" ", 1)[-1]).isalpha() and len(last) > 2:
-        # a term of several words takes the plural on its last word ("porch monkeys", "rag heads")
-        atoms.append(r"(?:e?s)?")
+        # a term of several words takes the plural on its last word ("porch monkeys", "rag heads").
+        # "-es" only where English puts it, after s, x, z, ch, sh and o ("negroes"): elsewhere it
+        # makes other words ("spic" read "i love indian spices" as a slur, "corn star" "corn stares")
+        atoms.append(r"(?:e?s)?" if last.endswith(_ES_PLURAL_AFTER) else "s?")
     return tuple(atoms)
 
 
