@@ -1586,6 +1586,30 @@ def test_a_plus_sign_is_a_t_or_a_filler_inside_a_term() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "acted"),
+    [
+        ("i love cheese and crackers", False),
+        ("can't stop eating graham crackers", False),
+        ("kill some crackers", True),
+        ("saw anthrax live last night, what a show", False),
+        ("napalm death is the best grindcore band", False),
+        ("where can i buy napalm", True),
+        ("what's your ringtone?", False),
+        ("FREE ringtone! txt RING to 87121 now", True),
+    ],
+)
+def test_food_bands_and_phones_are_not_slurs_weapons_or_spam(
+    rules_engine: Engine, text: str, acted: bool
+) -> None:
+    """Pack 2026.12.61: a sweep of the rules tier over wordfreq's 40,000 commonest English words
+    found terms that limit ordinary comments: "cheese and crackers" (the slur `cracker`), the bands
+    Anthrax and Napalm Death (weapon terms), "what's your ringtone?" (an SMS spam term, which also
+    flagged it). Exceptions and a ringtone pattern with the offer's marks keep the harmful uses."""
+    d = rules_engine.moderate_text(text)
+    assert ([str(a) for a in d.actions] != ["allow"]) is acted, d.rationale
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The podcast goes through the 1994 murder case episode by episode.",
