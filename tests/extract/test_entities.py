@@ -57,6 +57,29 @@ def test_emails_including_obfuscated() -> None:
     assert emails == ["john@gmail.com", "jane@yahoo.com", "bob.smith+x@mail.example.org"]
 
 
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("Dear,Me at cherthala.in case u r coming", "http://cherthala.in"),
+        ("Log in at icicibank.com and enter the code", "http://icicibank.com"),
+        ("now i m blogging at magicalsongs.blogspot.com", "http://magicalsongs.blogspot.com"),
+    ],
+)
+def test_a_word_at_a_site_is_prose_and_the_site_a_link(text: str, url: str) -> None:
+    found = kinds(text)
+    assert [v for k, v in found if k == "email"] == []
+    assert ("url", url) in found
+
+
+def test_spelled_out_addresses_with_a_number_a_provider_or_a_spelled_dot() -> None:
+    found = kinds("write to john at gmail.com, jsmith88 at example.com or sales at acme dot co dot uk")
+    assert [v for k, v in found if k == "email"] == [
+        "john@gmail.com",
+        "jsmith88@example.com",
+        "sales@acme.co.uk",
+    ]
+
+
 def test_phone_numbers() -> None:
     found = kinds("call +1 (415) 555-2671 or +44 20 7946 0958")
     assert [v for k, v in found if k == "phone"] == ["+14155552671", "+442079460958"]

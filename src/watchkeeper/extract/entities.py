@@ -151,13 +151,72 @@ _DEOBFUSCATE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+_SPELLED_AT = re.compile(r"\s+at\s+", re.IGNORECASE)
+_SPELLED_DOT = re.compile(r"\s+dot\s+|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}", re.IGNORECASE)
+#: mail providers a spelled-out address names ("john at gmail.com")
+_MAIL_PROVIDERS = frozenset(
+    [
+        "gmail",
+        "googlemail",
+        "yahoo",
+        "ymail",
+        "hotmail",
+        "outlook",
+        "live",
+        "msn",
+        "aol",
+        "icloud",
+        "me",
+        "mac",
+        "proton",
+        "protonmail",
+        "pm",
+        "gmx",
+        "yandex",
+        "mail",
+        "zoho",
+        "tutanota",
+        "qq",
+        "163",
+        "rediffmail",
+        "web",
+        "t-online",
+        "libero",
+        "orange",
+        "comcast",
+        "verizon",
+        "att",
+    ]
+)
+
+
+def _plausible_spelled_email(raw: str, value: str) -> bool:
+    """Whether ``name at domain.tld`` written with a plain word "at" is an address rather than prose:
+    "Me at cherthala.in", "log in at icicibank.com" and "blogging at magicalsongs.blogspot.com" are
+    where someone is or goes. It is an address when the domain is spelled out too ("dot com"), the
+    name holds a digit, a dot or an underscore, or the domain is a mail provider. ``[at]`` and
+    ``(at)`` are always addresses: nobody writes prose that way."""
+    if not _SPELLED_AT.search(raw):
+        return True
+    if _SPELLED_DOT.search(_SPELLED_AT.split(raw, maxsplit=1)[-1]):
+        return True
+    local, _, domain = value.partition("@")
+    if any(c.isdigit() or c in "._" for c in local):
+        return True
+    return domain.split(".")[0] in _MAIL_PROVIDERS
+
+
 _PHONE_MAX_TRIES = 300
 _STOP_LABELS = frozenset(
     ["the", "a", "an", "this", "that", "his", "her", "its", "our", "your", "my", "their", "dot", "com"]
 )
 
 
-def _deobfuscate(text: str) -> Mapped:
+def _deobfuscate(text: str, *, at: bool = True) -> Mapped:
+    """``text`` with obfuscated dots, colons and ``hxxp`` undone, and with ``at`` also spelled-out
+    at-signs (the e-mail pass; the link pass leaves them, so that the domain in "log in at
+    icicibank.com" is still a link when the e-mail pass finds no address there)."""
+
     def repl(m: re.Match[str]) -> str:
         if m.group("hxxp"):
             return "http" + (m.group("s") or "")
@@ -166,7 +225,7 @@ def _deobfuscate(text: str) -> Mapped:
         if m.group("dot") or m.group("wdot"):
             return "."
         if m.group("at"):
-            return "@"
+            return "@" if at else m.group(0)
         return m.group(0)
 
     return Mapped.of(text).sub(_DEOBFUSCATE, repl)
@@ -279,8 +338,12 @@ def extract_entities(text: str) -> list[Entity]:
     for m in _EMAIL.finditer(clean.text):
         a, b = clean.span(m.start(), m.end())
         value = m.group(0).lower()
+        if not _plausible_spelled_email(text[a:b], value):
+            continue
         add(Entity(EntityKind.EMAIL, value, a, b, text[a:b], obfuscated=text[a:b].lower() != value))
 
+    if clean.text.count("@") != text.count("@"):  # an at-sign was spelled out
+        clean = _deobfuscate(text, at=False)
     for m in _URL.finditer(clean.text):
         raw_match = _trim_url_tail(m.group(0))
         host = (m.group("host1") or m.group("host2") or m.group("host3") or "").lower()

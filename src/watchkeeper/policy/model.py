@@ -332,6 +332,9 @@ class LinkLists(_Model):
     """Lists the link/contact detector reads (see :mod:`watchkeeper.signals.rules.links`)."""
 
     shorteners: tuple[str, ...] = ()
+    #: domains a platform rewrites every link into (X's ``t.co``): the poster did not choose them, so a
+    #: link through one is a link, not a shortener hiding where it goes
+    wrappers: tuple[str, ...] = ()
     allow_domains: tuple[str, ...] = ()
     suspicious_tlds: tuple[str, ...] = ()
     solicitation_terms: tuple[str, ...] = ()

@@ -845,6 +845,15 @@ def test_teaching_the_dangers_of_sexting_holds_the_child_safety_head() -> None:
     )
 
 
+def test_a_compliment_that_names_no_age_is_not_for_the_child_safety_queue() -> None:
+    """Pack 2026.12.62: "she is so hot" was closest (cosine 0.64) to the positive example "She's only
+    14 but her body is so hot." and went to the specialist queue. The negative example "She is so
+    hot." halves that; a text that names a child's age is still reviewed."""
+    engine = Engine.load()
+    _assert_allowed(engine, ["she is so hot", "God she is so hot", "he is so hot omg"])
+    _assert_acted_on(engine, ["she's only 14 but her body is so hot", "she is 12 and so sexy"])
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)

@@ -44,6 +44,47 @@ def test_ordinary_messages_stay_low(pack: PolicyPack, text: str) -> None:
     assert max(scores(pack, text).values()) < 0.5
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a link X or LinkedIn rewrote is a link, not a shortener chosen to hide where it goes
+        '"@BabyAnimalPics: baby monkey bathtime http://t.co/7KPWAdLF0R" Awwwwe! This is soooo ADORABLE!',
+        "great write-up on hiring https://lnkd.in/dQx7Zk2",
+        # money, urgency and shouting with nothing to contact are a story, a statistic or a cheer
+        "I hit a curb and I immediately knew something was wrong. An 8k dollar cat scan later I was fine",
+        "a trillion dollars of cuts went into effect immediately",
+        "WE WON THE CUP!!! BEST TEAM IN THE WORLD, WINNER WINNER",
+        # an app's name is not an invitation to reach anyone there
+        "write a telegram bot in python that posts the weather",
+        "my mum only uses whatsapp",
+    ],
+)
+def test_no_band_for_a_wrapped_link_or_money_talk_alone(pack: PolicyPack, text: str) -> None:
+    # 0.4 is the spam category's lowest band
+    assert scores(pack, text)["spam"] < 0.4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "check this out bit.ly/3xYz",
+        "URGENT! You have won a £900 prize GUARANTEED. Call 09061701939.",
+        "WINNER!! $1000 CASH, REPLY NOW http://t.co/abc123",
+        "earn $500 a day, join our telegram",
+    ],
+)
+def test_a_shortener_or_money_beside_a_way_to_reach_someone_still_bands(pack: PolicyPack, text: str) -> None:
+    assert scores(pack, text)["spam"] >= 0.5
+
+
+def test_a_phone_number_ending_a_sentence_is_a_number() -> None:
+    from watchkeeper.signals.rules.links import _PHONE_LIKE
+
+    assert _PHONE_LIKE.search("Claim now. Call 7908807538.")
+    assert not _PHONE_LIKE.search("pi is 3.1415926535897")
+    assert not _PHONE_LIKE.search("it cost 12345678901.50 in all")
+
+
 def test_wallet_with_money_talk_is_a_scam_signal(pack: PolicyPack) -> None:
     s = scores(pack, "Send 0.1 BTC to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 and get 0.2 back, hurry")
     assert s["scam_fraud"] >= 0.55

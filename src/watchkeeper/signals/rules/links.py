@@ -18,7 +18,7 @@ from watchkeeper.policy import PolicyPack
 from watchkeeper.signals.base import DetectContext
 from watchkeeper.types import Evidence, Item, ItemKind, Signal
 
-__all__ = ["SCAM_WEIGHTS", "SPAM_WEIGHTS", "LinkSpamDetector"]
+__all__ = ["SCAM_WEIGHTS", "SOFT_CUES", "SPAM_WEIGHTS", "LinkSpamDetector"]
 
 #: feature -> weight toward ``spam``
 SPAM_WEIGHTS: dict[str, float] = {
@@ -50,7 +50,9 @@ SCAM_WEIGHTS: dict[str, float] = {
     "urgency_with_contact": 0.3,
     "credential_bait": 0.6,
 }
-_PHONE_LIKE = re.compile(r"(?<![\d.,])(?:\+?\d[ \-]?){10,13}(?![\d.,])")
+#: ten to thirteen digits, not inside a longer number or a decimal: a full stop after them ends a
+#: sentence ("Call 7908807538."), one followed by a digit is a decimal point
+_PHONE_LIKE = re.compile(r"(?<![\d.,])(?:\+?\d[ \-]?){10,13}(?![\d,]|\.\d)")
 _SHORT_CODE = re.compile(
     r"\b(?:txt|text|send|reply|call|sms)\b(?:\W+\w+){0,4}?\W+(?:to|on|at)\s+(?:no:?\s*)?\d{5}\b",
     re.IGNORECASE,
@@ -63,6 +65,13 @@ _CREDENTIAL = re.compile(
     r"bank|details|identity|payment)\b",
     re.IGNORECASE,
 )
+
+
+#: cues that are spam only beside something that moves viewers elsewhere or games the platform (a link,
+#: a number, a handle, a call to action, mass mentions): on their own, together or not, they are a
+#: story that mentions money ("an 8k dollar cat scan ... I immediately knew"), a shouted cheer, a
+#: budget statistic, and score no more than the strongest of them
+SOFT_CUES = frozenset({"money", "urgency", "shouting"})
 
 
 def _noisy_or(weights: list[float]) -> float:
@@ -98,6 +107,7 @@ class LinkSpamDetector:
         lists = policy.manifest.links
         self._emit = [c for c in ("spam", "scam_fraud") if c in policy.category_ids()]
         self._shorteners = frozenset(d.lower() for d in lists.shorteners)
+        self._wrappers = frozenset(d.lower() for d in lists.wrappers)
         self._allow = frozenset(d.lower() for d in lists.allow_domains)
         self._tlds = frozenset(t.lower().lstrip(".") for t in lists.suspicious_tlds)
         self._solicit = _phrase_regex(lists.solicitation_terms)
@@ -133,6 +143,10 @@ class LinkSpamDetector:
                 host = re.sub(r"^https?://", "", e.value).split("/")[0].split(":")[0]
                 domain = e.detail or host
                 if domain in self._allow or host in self._allow:
+                    continue
+                if domain in self._wrappers or host in self._wrappers:
+                    # the platform rewrote the link, whatever it was: a link, not a choice to hide one
+                    cue("url", e.start, e.end, f"link through {domain}, a platform's link wrapper")
                     continue
                 cue("url", e.start, e.end, f"link to {domain}")
                 if domain in self._shorteners:
@@ -204,7 +218,11 @@ class LinkSpamDetector:
             features.add("money_with_contact")
         if contact and "urgency" in features:
             features.add("urgency_with_contact")
-        spam = _noisy_or([SPAM_WEIGHTS[f] for f in features if f in SPAM_WEIGHTS])
+        spam_features = [f for f in features if f in SPAM_WEIGHTS]
+        if set(spam_features) <= SOFT_CUES:
+            spam = max((SPAM_WEIGHTS[f] for f in spam_features), default=0.0)
+        else:
+            spam = _noisy_or([SPAM_WEIGHTS[f] for f in spam_features])
         scam = _noisy_or([SCAM_WEIGHTS[f] for f in features if f in SCAM_WEIGHTS])
         by_weight = sorted(cues, key=lambda c: -SPAM_WEIGHTS.get(c.feature, 0.0))
         scam_cues = [c for c in cues if c.feature in SCAM_WEIGHTS or c.feature in {"money", "urgency"}]
