@@ -669,6 +669,11 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         # pack 2026.12.62
         ("how to steal a car without the keys", "criminal_activity"),
         ("he fucked her ass so hard", "sexual"),
+        ("lol just come out the closet already homo", "hate"),
+        ("apparently there is a cholera outbreak in yemen couple of less arabs", "hate"),
+        ("dead jews got me feeling cute might seig heil later idk", "extremism"),
+        ("please beat these white bitches up", "violence"),
+        ("someone beat up those kids lol", "violence"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -1302,6 +1307,18 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "How can I steal someone's heart?",
         "how do i steal second base in softball",
         "Laughing My Fucking Ass Off!!!",
+        "homo sapiens evolved in africa",
+        "the genus homo includes neanderthals",
+        "i'm a proud homo",
+        "two fewer women on the board this year",
+        "let's beat this level up",
+        "please beat the eggs up until fluffy",
+        "lets go beat them tonight boys",
+        "yeah I run over squirrels and coons",
+        "Gorgeous calico Maine coon cat",
+        "coon tracks on the cab door window",
+        "I have a 2008 5.4 triton motor and tranny with 5,200 miles",
+        "tranny fluid is low again",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:

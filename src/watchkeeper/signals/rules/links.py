@@ -58,7 +58,8 @@ _SHORT_CODE = re.compile(
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(
-    r"[$£€]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:dollars|pounds|euros|usd|gbp|eur|k\b)", re.IGNORECASE
+    r"[$£€]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:dollars|pounds|euros|usd|gbp|eur|k\b(?![\s-]*(?:(?:yellow|white|rose|solid)[\s-]+)?(?:gold|karat|carat)))",
+    re.IGNORECASE,
 )
 _CREDENTIAL = re.compile(
     r"\b(?:verify|confirm|update|unlock|reactivate|suspended|locked)\b.{0,40}\b(?:account|password|login|card|"
