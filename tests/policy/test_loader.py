@@ -314,8 +314,7 @@ def test_exceptions_name_vocabularies_too(tmp_path: Path) -> None:
 
 def test_band_detectors_and_model_holding_exceptions_are_checked_at_their_lines(tmp_path: Path) -> None:
     category = (
-        VOCAB_CATEGORY.replace("{{ grups }}", "{{groups}}")
-        .replace(
+        VOCAB_CATEGORY.replace("{{ grups }}", "{{groups}}").replace(
             "  - {name: remove, min_score: 0.9, actions: [remove]}\n",
             "  - {name: remove, min_score: 0.9, actions: [remove], detectors: [Rules]}\n",
         )
@@ -327,7 +326,9 @@ def test_band_detectors_and_model_holding_exceptions_are_checked_at_their_lines(
         load_pack(tmp_path / "p")
     messages = [str(i) for i in info.value.issues]
     assert len(messages) == 2, messages
-    assert messages[0].startswith("p/categories/hate.yaml:7: bands.0.detectors.0: String should match pattern")
+    assert messages[0].startswith(
+        "p/categories/hate.yaml:7: bands.0.detectors.0: String should match pattern"
+    )
     assert messages[1].startswith(
         "p/categories/hate.yaml:13: signals.exceptions.0: Value error, holds_models needs scope: text"
     )

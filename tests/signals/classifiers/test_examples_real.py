@@ -854,6 +854,38 @@ def test_a_compliment_that_names_no_age_is_not_for_the_child_safety_queue() -> N
     _assert_acted_on(engine, ["she's only 14 but her body is so hot", "she is 12 and so sexy"])
 
 
+def test_a_group_praised_defended_or_counted_is_not_hate_by_example() -> None:
+    """Pack 2026.12.62: HateCheck's "Disabled people are great.", "We should not let disabled people
+    suffer." and "I do not know many disabled people." drew 0.60-0.65 from the positive examples about
+    disabled and trans people and went to review. Negative examples that praise, defend and count a
+    group halve that; the attacks those positive examples stand for are still acted on."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        [
+            "Trans people are great.",
+            "Disabled people belong in our government.",
+            "We should not let disabled people suffer.",
+            "There are very few disabled people at my school.",
+        ],
+    )
+    _assert_acted_on(
+        engine, ["Trans people are mentally ill", "we should not allow disabled people to breed"]
+    )
+
+
+def test_a_female_dog_is_not_an_insult() -> None:
+    """Pack 2026.12.62: "My Labrador bitch gave birth to three puppies today." was removed (the
+    harassment head 0.86). `female-dog` holds the models for a breed, breeding or a litter beside the
+    word, unless the text also takes a jab at someone."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine, ["My Labrador bitch gave birth to three puppies today.", "our show bitch is in season again"]
+    )
+    _assert_acted_on(engine, ["you're a bitch and your puppies are ugly"])
+    _assert_not_matched(engine, "harassment", "female-dog", ["I don't tell bitches I show bitches"])
+
+
 def _assert_allowed(engine: Engine, texts: list[str]) -> None:
     for text in texts:
         d = engine.moderate_text(text)

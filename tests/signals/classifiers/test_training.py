@@ -377,7 +377,14 @@ def test_generated_sexual_requests_pair_sexual_asks_with_the_same_personas_kept_
     def side(label: int) -> str:
         return " ".join(t.lower() for _, t, _, lab in a if lab == label)
 
-    for shared in ("roleplay as my", "nurse", "maid", "summoned", "pretend ur my girlfriend", "bedtime story"):
+    for shared in (
+        "roleplay as my",
+        "nurse",
+        "maid",
+        "summoned",
+        "pretend ur my girlfriend",
+        "bedtime story",
+    ):
         assert shared in side(0) and shared in side(1), shared
     assert "spicy" in side(1) and "spicy" not in side(0)
     assert "dirty" in side(1) and "dirty" not in side(0)

@@ -674,6 +674,8 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("dead jews got me feeling cute might seig heil later idk", "extremism"),
         ("please beat these white bitches up", "violence"),
         ("someone beat up those kids lol", "violence"),
+        ("we should hang all these traitors", "violence"),
+        ("stop calling people whores, you whore", "harassment"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -1319,6 +1321,10 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "coon tracks on the cab door window",
         "I have a 2008 5.4 triton motor and tranny with 5,200 miles",
         "tranny fluid is low again",
+        "We should just hang all these pictures.",
+        "we should burn some candles tonight",
+        "It's really not okay to be calling people slut.",
+        'He said this was "typical whore behaviour", which shows how bigoted he is.',
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
