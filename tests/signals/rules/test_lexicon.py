@@ -676,6 +676,9 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("someone beat up those kids lol", "violence"),
         ("we should hang all these traitors", "violence"),
         ("stop calling people whores, you whore", "harassment"),
+        ("u got a bf? u look like ur in 8th grade lol", "minor_safety"),
+        ("you look 13, do you have a boyfriend", "minor_safety"),
+        ("post a pic of your house so i can find it", "harassment"),
     ],
 )
 def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat: str) -> None:
@@ -1323,6 +1326,10 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "tranny fluid is low again",
         "We should just hang all these pictures.",
         "we should burn some candles tonight",
+        "you look like you're in 8th grade in this pic",
+        "does your sister have a bf?",
+        "do you have a bf? you look like a model",
+        "send a pic of the house so the movers can find it",
         "It's really not okay to be calling people slut.",
         'He said this was "typical whore behaviour", which shows how bigoted he is.',
     ],
