@@ -32,7 +32,7 @@ SPAM_WEIGHTS: dict[str, float] = {
     "obfuscated_link": 0.6,
     "phone": 0.35,
     "email": 0.25,
-    "solicitation": 0.45,
+    "solicitation": 0.35,
     "money": 0.35,
     "urgency": 0.25,
     "wallet": 0.4,
@@ -138,13 +138,14 @@ class LinkSpamDetector:
                 )
             )
 
-        mentions = hashtags = 0
+        mentions = hashtags = url_chars = 0
         for e in ctx.entities(field_name, raw):
             if e.kind is EntityKind.URL:
                 host = re.sub(r"^https?://", "", e.value).split("/")[0].split(":")[0]
                 domain = e.detail or host
                 if domain in self._allow or host in self._allow:
                     continue
+                url_chars += e.end - e.start
                 if domain in self._wrappers or host in self._wrappers:
                     # the platform rewrote the link, whatever it was: a link, not a choice to hide one
                     cue("url", e.start, e.end, f"link through {domain}, a platform's link wrapper")
@@ -170,7 +171,7 @@ class LinkSpamDetector:
                 mentions += 1
             elif e.kind is EntityKind.HASHTAG:
                 hashtags += 1
-        url_chars = sum(e.end - e.start for e in ctx.entities(field_name, raw) if e.kind is EntityKind.URL)
+        # an allow-listed link is no cue, so it does not make the text "little more than a link" either
         if url_chars and url_chars >= 0.6 * len(raw.strip()):
             cue("link_only", 0, len(raw), "the text is little more than a link")
         if not any(c.feature == "phone" for c in cues):
