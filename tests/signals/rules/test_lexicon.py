@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from tests.helpers import category, make_pack
 from watchkeeper.engine import Engine
 from watchkeeper.policy import PolicyPack, load_pack
 from watchkeeper.signals import DetectContext
-from watchkeeper.signals.rules.lexicon import RulesDetector
+from watchkeeper.signals.rules.lexicon import RulesDetector, compile_terms
 from watchkeeper.types import Item
 
 
@@ -1810,3 +1811,20 @@ def test_a_debunked_claim_keeps_its_signals_when_the_text_says_it_is_true(rules_
     ]:
         verdict = rules_engine.moderate_text(text).verdict_for("misinformation")
         assert verdict is not None and verdict.band is not None, text
+
+
+def test_the_term_pattern_has_no_unbounded_repeat() -> None:
+    """A term's letters and gaps repeat a bounded number of times: with "+" and "*" there, 20,000
+    ones (a stand-in for "l") took 11 s and 20,000 "!" (a stand-in for "i") 98 s to scan, as the
+    regex tried every way to split the run. Only a prefix term's "\\w*" tail stays open: a word
+    boundary must follow it, so it cannot backtrack."""
+    pack = load_pack(Path(__file__).parents[3] / "policies" / "default")
+    pattern = compile_terms([c.signals.terms for c in pack.categories]).pattern
+    assert pattern is not None
+    body = pattern.pattern.replace("\\w*", "")
+    assert not re.search(r"(?<!\\)[+*](?![^\[]*\])", body), "an unbounded repeat outside a class"
+
+
+@pytest.mark.parametrize("run", ["1" * 20_000, "!" * 20_000, "l!" * 10_000, "k!ll " * 4_000])
+def test_long_runs_of_stand_ins_are_no_term(rules_engine: Engine, run: str) -> None:
+    assert not [s for s in rules_engine.moderate_text(run).signals if s.rule and s.rule.startswith("term:")]
