@@ -9,7 +9,9 @@ at what the user actually wrote.
   uses a stand-in is dropped when its word looks like a number or code (``looks_numeric``: "a55",
   "b52", "1080p"). A term ending in ``*`` matches any word that starts with it; other single words
   also match their plural (-s, or -es after s, x, z, ch, sh and o), and so does the last word of a
-  term of several words (since pack 2026.12.46). A space in a term matches any run of non-letters (or none).
+  term of several words (since pack 2026.12.46). A space in a term matches a run of up to eight
+  non-letters (or none), and a letter repeats at most six times (since pack 2026.12.62: unbounded
+  repeats let a long run of stand-ins backtrack for minutes).
   An asterisk may stand for any letter of a term but its first and last ("f*ck you", "n*gger",
   "k*ll yourself"): writers mask letters that way to slip past word filters. At most a third of a term's
   letters (at least one) may be masked, so "****" or "k**e" is no term.
