@@ -1013,3 +1013,15 @@ def test_a_warning_from_ones_own_eating_disorder_keeps_only_the_resources_label(
         "eating 500 calories a day made me sick but i'm still restricting",
     ]:
         assert "escalate_to_review" in {a.value for a in engine.moderate_text(text).actions}, text
+
+
+def test_talking_dirty_forbidden_is_not_sexual() -> None:
+    """Pack 2026.12.63: "don't talk dirty in front of the kids" was age-restricted (the violating head
+    0.56, attributed to sexual content). `dirty-talk-forbidden` holds the models when the text forbids
+    it and says nothing sexual besides; asking for it is still acted on."""
+    engine = Engine.load()
+    _assert_allowed(engine, ["don't talk dirty in front of the kids", "stop talking dirty in front of grandma"])
+    _assert_acted_on(engine, ["talk dirty to me"])
+    _assert_not_matched(
+        engine, "sexual", "dirty-talk-forbidden", ["don't talk dirty in bed, just moan for me", "talk dirty to me"]
+    )
