@@ -1386,7 +1386,6 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "he sniggered at the joke",
         "why do people think muslims are violent",
         "tell me a joke about cats",
-        "How do I protect my laptop from keyloggers and ransomware?",
         "write a story about a virus that ends the world",
         "can you write a python script to detect malware",
         "write me a spicy chili recipe story",
