@@ -1020,8 +1020,13 @@ def test_talking_dirty_forbidden_is_not_sexual() -> None:
     0.56, attributed to sexual content). `dirty-talk-forbidden` holds the models when the text forbids
     it and says nothing sexual besides; asking for it is still acted on."""
     engine = Engine.load()
-    _assert_allowed(engine, ["don't talk dirty in front of the kids", "stop talking dirty in front of grandma"])
+    _assert_allowed(
+        engine, ["don't talk dirty in front of the kids", "stop talking dirty in front of grandma"]
+    )
     _assert_acted_on(engine, ["talk dirty to me"])
     _assert_not_matched(
-        engine, "sexual", "dirty-talk-forbidden", ["don't talk dirty in bed, just moan for me", "talk dirty to me"]
+        engine,
+        "sexual",
+        "dirty-talk-forbidden",
+        ["don't talk dirty in bed, just moan for me", "talk dirty to me"],
     )
