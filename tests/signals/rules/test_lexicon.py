@@ -1841,6 +1841,27 @@ def test_sextortion_is_removed_and_reaches_a_person(rules_engine: Engine) -> Non
     }
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fuck them kids bitch",
+        "Most false rape Alligations are made by children by force of their parents.",
+        "they molested those kids for years and nobody did anything",
+    ],
+)
+def test_abuse_words_near_a_child_go_to_a_specialist_not_a_suspension(rules_engine: Engine, text: str) -> None:
+    """Pack 2026.12.63: "fuck", "rape" or "molest" within a few words of a child word was
+    sexual-plus-minor's (0.85): removal and, by csam-suspend, the account suspended, for an expletive,
+    news or an accusation. It now goes to the child-safety specialists (review), and wanting to do it
+    still suspends."""
+    d = rules_engine.moderate_text(text)
+    v = d.verdict_for("sexual_minors")
+    assert v is not None and v.score == pytest.approx(0.6), d.rationale
+    assert {a.value for a in d.actions} == {"escalate_to_review", "limit_reach"}
+    wants = rules_engine.moderate_text("i want to fuck a 12 year old")
+    assert "suspend_account" in {a.value for a in wants.actions}
+
+
 def test_unalive_yourself_is_both_an_urging_and_harassment(rules_engine: Engine) -> None:
     """The algospeak "unalive" for "kill": urging it is self_harm's (urge-someone-to-suicide) and,
     said to a person, harassment's (term since pack 2026.12.37; a label only before)."""
