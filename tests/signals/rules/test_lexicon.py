@@ -1849,7 +1849,9 @@ def test_sextortion_is_removed_and_reaches_a_person(rules_engine: Engine) -> Non
         "they molested those kids for years and nobody did anything",
     ],
 )
-def test_abuse_words_near_a_child_go_to_a_specialist_not_a_suspension(rules_engine: Engine, text: str) -> None:
+def test_abuse_words_near_a_child_go_to_a_specialist_not_a_suspension(
+    rules_engine: Engine, text: str
+) -> None:
     """Pack 2026.12.63: "fuck", "rape" or "molest" within a few words of a child word was
     sexual-plus-minor's (0.85): removal and, by csam-suspend, the account suspended, for an expletive,
     news or an accusation. It now goes to the child-safety specialists (review), and wanting to do it
