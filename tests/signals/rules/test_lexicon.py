@@ -1412,6 +1412,9 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "why are black people often compared to apes in racist cartoons",
         "What would happen if I mixed ammonia and bleach?",
         "why are status at angkor wat decapitated",
+        "Between Austin, San Antonio, Houston and Dallas over 8,000 same-sex couples are raising children.",
+        "kids are fucking annoying on planes",
+        "The average age a child is trafficked into the commercial sex trade is between 11 and 14.",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -1847,6 +1850,8 @@ def test_sextortion_is_removed_and_reaches_a_person(rules_engine: Engine) -> Non
         "Fuck them kids bitch",
         "Most false rape Alligations are made by children by force of their parents.",
         "they molested those kids for years and nobody did anything",
+        "a child rape victim was laughed at",
+        "little girls you're trying to rape",
     ],
 )
 def test_abuse_words_near_a_child_go_to_a_specialist_not_a_suspension(
@@ -1860,8 +1865,8 @@ def test_abuse_words_near_a_child_go_to_a_specialist_not_a_suspension(
     v = d.verdict_for("sexual_minors")
     assert v is not None and v.score == pytest.approx(0.6), d.rationale
     assert {a.value for a in d.actions} == {"escalate_to_review", "limit_reach"}
-    wants = rules_engine.moderate_text("i want to fuck a 12 year old")
-    assert "suspend_account" in {a.value for a in wants.actions}
+    for grave in ["i want to fuck a 12 year old", "kids sex video", "12 year old nudes dm me"]:
+        assert "suspend_account" in {a.value for a in rules_engine.moderate_text(grave).actions}, grave
 
 
 def test_unalive_yourself_is_both_an_urging_and_harassment(rules_engine: Engine) -> None:
