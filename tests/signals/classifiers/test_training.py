@@ -45,6 +45,7 @@ def synthetic_only(**kw: Any) -> TrainConfig:
         "abuse_comments",
         "creator_comments",
         "marketplace_posts",
+        "group_statements",
     )
     return TrainConfig(**dict.fromkeys((*generators, *others), 0), **kw)
 
@@ -423,6 +424,24 @@ def test_generated_creator_comments_pair_self_promotion_with_viewers_praise_of_t
         assert shared in side(0) and shared in side(1), shared
     assert "my channel" in side(1) and "my channel" not in side(0)
     assert "this channel" in side(0) and "this channel" not in side(1)
+    assert not any("{" in t for _, t, _, _ in a)
+
+
+def test_generated_group_statements_pair_hateful_generalisations_with_history_and_support() -> None:
+    """The same groups and the same words ("crime", "rights", "neighbourhood", "values") on both
+    sides, so that naming a group beside them cannot decide the hate label: what is claimed does
+    (a group's nature, keeping it out, hidden control, against history, news and support)."""
+    from watchkeeper.signals.classifiers.augment import group_statements
+
+    a = _balanced_pairs(group_statements, 400, "hate")
+
+    def side(label: int) -> str:
+        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
+
+    for shared in ("crime", "rights", "neighbourhood", "values", "positions of power", "muslims", "women"):
+        assert shared in side(0) and shared in side(1), shared
+    assert "in their nature" in side(1) and "in their nature" not in side(0)
+    assert "the history of" in side(0) and "the history of" not in side(1)
     assert not any("{" in t for _, t, _, _ in a)
 
 

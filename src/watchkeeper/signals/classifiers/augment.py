@@ -1402,6 +1402,86 @@ def creator_comments(n: int, seed: int, *, harmful_share: float = 0.5) -> list[t
     return _distinct_labelled("creator-comment", n, seed, make)
 
 
+# --- Statements about a protected group: hateful generalisations beside history, news and support ---
+#
+# The heads read a protected group named beside words such as "crime", "rights", "neighbourhood" or
+# "forced out" as hate whatever the sentence says: "the jews were forced out of spain in 1492" scored
+# 0.64 violating (review), "women could not open a bank account without their husband's permission
+# until the 1970s" 0.50, while hateful generalisations said without a slur or a threat ("you can't
+# trust them, it's in their nature") scored below the review band. The permissive data's hate is mostly
+# slurs and explicit calls; its implicit hate (ToxiGen's seeds) is a few hundred rows. These are
+# written to the hate policy's in-scope lines (claims that a group is inferior, criminal or dangerous
+# by nature; calls to exclude or deny rights; hidden-control conspiracies), not to any dataset's rows,
+# beside history, news, statistics, support and counter-speech about the same groups in the same words.
+
+_GROUP_HATE: dict[str, tuple[str, ...]] = {
+    "hate": (
+        "{group} are ruining this country and everyone is too scared to say it",
+        "I'm not racist but {group} just don't share our values",
+        "Funny how wherever {group} move in, crime goes up",
+        "{group} shouldn't be allowed to teach our kids",
+        "Honestly {group} are a burden on society, we'd be better off without them",
+        "{group} are taking over, look at who runs everything now",
+        "You can't trust {group}, it's in their nature",
+        "Keep {group} out of our neighbourhood, everything goes downhill when they move in",
+        "{group} only care about themselves and their own kind",
+        "Why do we keep letting {group} into positions of power",
+        "{group} will never fit into a civilised society",
+        "Every problem in this city started when {group} showed up",
+        "Our kids shouldn't have to share a classroom with {group}",
+        "{group} are born liars, never believe a word they say",
+        "Businesses should be allowed to refuse service to {group}",
+        "Another day, another crime by {group}. Shocking, right?",
+        "{group} have been secretly pulling the strings for decades",
+        "We were better off before {group} got equal rights",
+        "{group} are just less intelligent, the science is clear",
+        "Don't rent your flat to {group}, you'll regret it",
+        "Nobody wants {group} here, they should go back where they came from",
+        "{group} bring nothing but trouble wherever they go",
+    ),
+}
+_GROUP_FACTS: dict[str, tuple[str, ...]] = {
+    "hate": (
+        "{group} have faced discrimination in this country for generations",
+        "The documentary shows how {group} were forced out of their neighbourhoods in the 1960s",
+        "Studies find no link between {group} moving into an area and crime going up",
+        "Some of the best teachers I ever had were {group}",
+        "A new report says {group} are more likely to be victims of hate crimes",
+        "History class today was about how {group} won equal rights",
+        "Our city council finally has {group} in positions of power, representation matters",
+        "It's wrong to say {group} don't share our values, they are our neighbours",
+        "Refusing service to {group} is illegal, report any business that does it",
+        "Our new neighbours are {group} and they helped us carry the boxes in",
+        "The museum has an exhibit on the history of {group} in this country",
+        "Stereotypes about {group} being lazy or dangerous are simply false",
+        "Schools should teach kids the history of {group}",
+        "{group} make up a growing share of small business owners",
+        "Stand with {group} against the hate they get online",
+        "Laws once kept {group} out of whole neighbourhoods, and the effects are still visible",
+        "Conspiracy theories blaming {group} for everything have a long and ugly history",
+        "{group} were denied equal rights for far too long",
+        "Celebrating the achievements of {group} this month",
+        "Crime statistics do not show that {group} are more dangerous than anyone else",
+        "The census counted more {group} in this country than ever before",
+        "{group} were persecuted and many had to flee with nothing",
+    ),
+}
+_GROUP_OPENERS = ("", "", "", "Honestly, ", "Just saying, ", "Reminder: ", "Facts: ", "Ok but ")
+_GROUP_ENDINGS = ("", "", "", ".", "!", " 🤷", " #truth", " #history", ", look it up")
+
+
+def group_statements(n: int, seed: int, *, harmful_share: float = 0.5) -> list[tuple[str, str, str, int]]:
+    """Up to ``n`` distinct ``(id, text, category, label)`` statements about a protected group:
+    ``harmful_share`` of them hateful generalisations, exclusion or conspiracy said without a slur or
+    a threat (hate, label 1), the rest history, news, statistics, support and counter-speech about the
+    same groups in the same words (label 0), some with an opener or ending. The same for the same seed."""
+
+    def dress(text: str, rnd: random.Random) -> str:
+        return rnd.choice(_GROUP_OPENERS) + text + rnd.choice(_GROUP_ENDINGS)
+
+    return _paired("group-statement", n, seed, _GROUP_HATE, _GROUP_FACTS, harmful_share, dress)
+
+
 # --- Ordinary things for sale: hard negatives ----------------------------------------------------
 #
 # The only "selling ... dm" texts the heads learned from are harmful: the pack's sexual_minors example

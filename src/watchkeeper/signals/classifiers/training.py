@@ -196,6 +196,14 @@ class TrainConfig:
     #: ordinary shopping questions flagged 2/20 -> 0/20 and XSTest 0.741 -> 0.764, toxicchat 0.560 ->
     #: 0.566, but SST holdout recall 1.000 -> 0.875 and StrongREJECT 0.925 -> 0.900 (docs/classifiers.md)
     everyday_requests: int = 0
+    #: generated statements about protected groups, half hateful generalisations, exclusion or
+    #: conspiracy without a slur or threat, half history, news, statistics, support and counter-speech
+    #: about the same groups in the same words (:func:`.augment.group_statements`). Off: 600 against 0,
+    #: both trained on the same machine (2026-12-06, pack 2026.12.64), holdout rows: ToxiGen 0.710 ->
+    #: 0.730 and openai_moderation 0.800 -> 0.810 (one row each), but HateCheck 0.979 -> 0.976 (two
+    #: rows), StrongREJECT recall 0.950 -> 0.925 and one SMS false positive more; ETHOS and HateXplain
+    #: unchanged (docs/classifiers.md)
+    group_statements: int = 0
     #: nearest training rows each full head's neighbour features read (:mod:`.memory`); 0 turns off.
     #: 80 against 0, same rows (bank as below): openai_moderation holdout F1 0.721 -> 0.738, toxicchat
     #: 0.467 -> 0.520, harmbench recall 0.42 -> 0.53, toxigen 0.632 -> 0.698; 20 and 40 measured too
@@ -529,6 +537,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         or cfg.marketplace_posts
         or cfg.lawful_requests
         or cfg.everyday_requests
+        or cfg.group_statements
     ):
         return []
     from watchkeeper.signals.classifiers import augment
@@ -551,6 +560,7 @@ def generated_rows(cfg: TrainConfig) -> list[TrainRow]:
         + augment.creator_comments(cfg.creator_comments, cfg.seed)
         + augment.lawful_requests(cfg.lawful_requests, cfg.seed)
         + augment.everyday_requests(cfg.everyday_requests, cfg.seed)
+        + augment.group_statements(cfg.group_statements, cfg.seed)
     ]
     return rows
 
