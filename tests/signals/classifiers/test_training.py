@@ -350,6 +350,11 @@ def _balanced_pairs(
     return a
 
 
+def _side(rows: list[tuple[str, str, str, int]], label: int) -> str:
+    """Every generated text with ``label``, lower-cased and joined (to test which words a side holds)."""
+    return " ".join(t.lower() for _, t, _, lab in rows if lab == label)
+
+
 def test_generated_self_harm_posts_pair_intent_with_recovery_on_the_same_subjects() -> None:
     """In the pack's scope: intent, methods, hiding injuries, glorification; out of it: recovery,
     support, awareness, fiction. Both sides speak of cutting, pills, starving and bridges, so the
@@ -358,12 +363,9 @@ def test_generated_self_harm_posts_pair_intent_with_recovery_on_the_same_subject
 
     a = _balanced_pairs(self_harm_posts, 240, "self_harm")
 
-    def side(label: int) -> str:
-        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
-
     for subject in ("cut", "starv", "bridge", "meal"):
-        assert subject in side(0) and subject in side(1), subject
-    assert "recovery" in side(0) and "goodbye" in side(1) and "goodbye" not in side(0)
+        assert subject in _side(a, 0) and subject in _side(a, 1), subject
+    assert "recovery" in _side(a, 0) and "goodbye" in _side(a, 1) and "goodbye" not in _side(a, 0)
     assert not any("{" in t for _, t, _, _ in a)
 
 
@@ -375,9 +377,6 @@ def test_generated_sexual_requests_pair_sexual_asks_with_the_same_personas_kept_
 
     a = _balanced_pairs(sexual_requests, 300, "sexual")
 
-    def side(label: int) -> str:
-        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
-
     for shared in (
         "roleplay as my",
         "nurse",
@@ -386,9 +385,9 @@ def test_generated_sexual_requests_pair_sexual_asks_with_the_same_personas_kept_
         "pretend ur my girlfriend",
         "bedtime story",
     ):
-        assert shared in side(0) and shared in side(1), shared
-    assert "spicy" in side(1) and "spicy" not in side(0)
-    assert "dirty" in side(1) and "dirty" not in side(0)
+        assert shared in _side(a, 0) and shared in _side(a, 1), shared
+    assert "spicy" in _side(a, 1) and "spicy" not in _side(a, 0)
+    assert "dirty" in _side(a, 1) and "dirty" not in _side(a, 0)
     assert not any("{" in t for _, t, _, _ in a)
 
 
@@ -400,13 +399,10 @@ def test_generated_abuse_comments_pair_abuse_of_the_reader_with_the_same_words_a
 
     a = _balanced_pairs(abuse_comments, 400, "harassment")
 
-    def side(label: int) -> str:
-        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
-
     for shared in ("you're such a", "idiot", "loser", "ugly", "nobody", "log off", "on this app"):
-        assert shared in side(0) and shared in side(1), shared
-    assert "kill yourself" in side(1) and "kill yourself" not in side(0)
-    assert "i love you" in side(0) and "i love you" not in side(1)
+        assert shared in _side(a, 0) and shared in _side(a, 1), shared
+    assert "kill yourself" in _side(a, 1) and "kill yourself" not in _side(a, 0)
+    assert "i love you" in _side(a, 0) and "i love you" not in _side(a, 1)
     assert not any("{" in t for _, t, _, _ in a)
 
 
@@ -417,13 +413,10 @@ def test_generated_creator_comments_pair_self_promotion_with_viewers_praise_of_t
 
     a = _balanced_pairs(creator_comments, 300, "spam")
 
-    def side(label: int) -> str:
-        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
-
     for shared in ("subscrib", "channel", "follow", "videos"):
-        assert shared in side(0) and shared in side(1), shared
-    assert "my channel" in side(1) and "my channel" not in side(0)
-    assert "this channel" in side(0) and "this channel" not in side(1)
+        assert shared in _side(a, 0) and shared in _side(a, 1), shared
+    assert "my channel" in _side(a, 1) and "my channel" not in _side(a, 0)
+    assert "this channel" in _side(a, 0) and "this channel" not in _side(a, 1)
     assert not any("{" in t for _, t, _, _ in a)
 
 
@@ -435,13 +428,10 @@ def test_generated_group_statements_pair_hateful_generalisations_with_history_an
 
     a = _balanced_pairs(group_statements, 400, "hate")
 
-    def side(label: int) -> str:
-        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
-
     for shared in ("crime", "rights", "neighbourhood", "values", "positions of power", "muslims", "women"):
-        assert shared in side(0) and shared in side(1), shared
-    assert "in their nature" in side(1) and "in their nature" not in side(0)
-    assert "the history of" in side(0) and "the history of" not in side(1)
+        assert shared in _side(a, 0) and shared in _side(a, 1), shared
+    assert "in their nature" in _side(a, 1) and "in their nature" not in _side(a, 0)
+    assert "the history of" in _side(a, 0) and "the history of" not in _side(a, 1)
     assert not any("{" in t for _, t, _, _ in a)
 
 
@@ -472,15 +462,12 @@ def test_generated_lawful_requests_pair_the_lawful_way_with_asking_around_the_la
 
     a = _balanced_pairs(lawful_requests, 200, "dangerous_acts")
 
-    def side(label: int) -> str:
-        return " ".join(t.lower() for _, t, _, lab in a if lab == label)
-
     for shared in ("gun", "hunting", "oxycodone", "adderall", "ammo", "fireworks", "concealed carry"):
-        assert shared in side(0) and shared in side(1), shared
-    assert "license in" in side(0) and "without a prescription" in side(1)
+        assert shared in _side(a, 0) and shared in _side(a, 1), shared
+    assert "license in" in _side(a, 0) and "without a prescription" in _side(a, 1)
     # asking what the law allows is lawful even in the words of getting around it
-    assert "without a background check" in side(0) and "without a background check" in side(1)
-    assert "is it legal to" in side(0) and "is it legal" not in side(1)
+    assert "without a background check" in _side(a, 0) and "without a background check" in _side(a, 1)
+    assert "is it legal to" in _side(a, 0) and "is it legal" not in _side(a, 1)
     assert not any("{" in t for _, t, _, _ in a)
 
 
