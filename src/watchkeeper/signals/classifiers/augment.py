@@ -585,6 +585,15 @@ def _fill(template: str, rnd: random.Random) -> str:
     )
 
 
+def _between(openers: tuple[str, ...], endings: tuple[str, ...]) -> Callable[[str, random.Random], str]:
+    """A ``dress`` for :func:`_paired`: one of ``openers`` before the text, one of ``endings`` after."""
+
+    def dress(text: str, rnd: random.Random) -> str:
+        return rnd.choice(openers) + text + rnd.choice(endings)
+
+    return dress
+
+
 def _paired(
     kind: str,
     n: int,
@@ -783,11 +792,14 @@ def political_comments(n: int, seed: int, *, harmful_share: float = 0.5) -> list
     political speech on the same subjects (label 0), some with a comment's opener or ending. The
     same for the same seed."""
 
-    def dress(text: str, rnd: random.Random) -> str:
-        return rnd.choice(_OPENERS) + text + rnd.choice(_ENDINGS)
-
     return _paired(
-        "political-comment", n, seed, _POLITICAL_HARMFUL, _POLITICAL_LOOKALIKES, harmful_share, dress
+        "political-comment",
+        n,
+        seed,
+        _POLITICAL_HARMFUL,
+        _POLITICAL_LOOKALIKES,
+        harmful_share,
+        _between(_OPENERS, _ENDINGS),
     )
 
 
@@ -860,11 +872,14 @@ def self_harm_posts(n: int, seed: int, *, harmful_share: float = 0.5) -> list[tu
     glorification: label 1), the rest out of it (recovery, support, awareness, fiction: label 0), some
     with a post's opener or ending. The same for the same seed."""
 
-    def dress(text: str, rnd: random.Random) -> str:
-        return rnd.choice(_POST_OPENERS) + text + rnd.choice(_POST_ENDINGS)
-
     return _paired(
-        "self-harm-post", n, seed, _SELF_HARM_IN_SCOPE, _SELF_HARM_OUT_OF_SCOPE, harmful_share, dress
+        "self-harm-post",
+        n,
+        seed,
+        _SELF_HARM_IN_SCOPE,
+        _SELF_HARM_OUT_OF_SCOPE,
+        harmful_share,
+        _between(_POST_OPENERS, _POST_ENDINGS),
     )
 
 
@@ -1476,10 +1491,15 @@ def group_statements(n: int, seed: int, *, harmful_share: float = 0.5) -> list[t
     a threat (hate, label 1), the rest history, news, statistics, support and counter-speech about the
     same groups in the same words (label 0), some with an opener or ending. The same for the same seed."""
 
-    def dress(text: str, rnd: random.Random) -> str:
-        return rnd.choice(_GROUP_OPENERS) + text + rnd.choice(_GROUP_ENDINGS)
-
-    return _paired("group-statement", n, seed, _GROUP_HATE, _GROUP_FACTS, harmful_share, dress)
+    return _paired(
+        "group-statement",
+        n,
+        seed,
+        _GROUP_HATE,
+        _GROUP_FACTS,
+        harmful_share,
+        _between(_GROUP_OPENERS, _GROUP_ENDINGS),
+    )
 
 
 # --- Ordinary things for sale: hard negatives ----------------------------------------------------
