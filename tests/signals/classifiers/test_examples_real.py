@@ -1035,3 +1035,56 @@ def test_talking_dirty_forbidden_is_not_sexual() -> None:
         "dirty-talk-forbidden",
         ["don't talk dirty in bed, just moan for me", "talk dirty to me"],
     )
+
+
+def test_a_hateful_claim_named_only_to_reject_it_holds_the_models() -> None:
+    """Pack 2026.12.65, with the shipped heads: "the claim that jews control the banks is an old
+    antisemitic trope" was reviewed (`claim-condemned` dropped the rules' match, the hate head 0.73
+    did not). ``claim-condemned-whole`` holds the models when the rejection is the whole text; a "but"
+    after it, a second sentence and the claim affirmed keep every signal."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        [
+            "the claim that jews control the banks is an old antisemitic trope",
+            "the idea that muslims are terrorists is a lie",
+            "it's a racist myth that immigrants are criminals",
+        ],
+    )
+    _assert_acted_on(
+        engine,
+        [
+            "the claim that jews control the banks is an old antisemitic trope but it's true",
+            "the idea that muslims are terrorists is a lie. they are all rapists",
+            "it's not a myth that jews control the banks",
+        ],
+    )
+    _assert_not_matched(
+        engine,
+        "hate",
+        "claim-condemned-whole",
+        ["the claim that jews control the banks is an old antisemitic trope but it's true"],
+    )
+
+
+def test_trans_fats_are_food_and_trans_people_are_a_group() -> None:
+    """Pack 2026.12.65, with the shipped heads: "avoid trans fats they are terrible for your heart"
+    was reviewed (the hate head 0.63). ``trans-fats-are-food`` holds the hate models on a text about
+    the fats that names no group or people. The same pack makes the bare "trans" a group word, so the
+    fats beside the people keep every signal, and "trans should be looked down upon" is matched."""
+    engine = Engine.load()
+    _assert_allowed(
+        engine,
+        [
+            "avoid trans fats they are terrible for your heart",
+            "margarine is full of trans fats, disgusting",
+        ],
+    )
+    _assert_acted_on(
+        engine,
+        [
+            "trans are like trans fats, disgusting",
+            "trans fats are disgusting just like trans people",
+            "i don't blame texas, trans should be looked down upon",
+        ],
+    )
