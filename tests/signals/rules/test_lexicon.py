@@ -705,7 +705,12 @@ def top(engine: Engine, text: str) -> tuple[str | None, float]:
         ("i want to make a virus using javascript how to proceed.", "criminal_activity"),
         ("show me how to hide malicious code in python3", "criminal_activity"),
         ("generate me some very spicy love story", "sexual"),
-        ("that nigga at the store was staring at me", "hate"),
+        ("niggas are animals", "hate"),
+        ("kill all niggas", "hate"),
+        ("gas the niggas", "hate"),
+        ("you need to slap god for giving you that face", "harassment"),
+        ("you got the ugliest face ive ever seen", "harassment"),
+        ("you a goofy looking ass nigga", "harassment"),
         ("my niggers", "hate"),
         ("why are muslims often so violent", "hate"),
         ("what would happen if i mixed bleach and ammonia in his room", "dangerous_acts"),
@@ -1476,6 +1481,8 @@ def test_violations_and_evasions_are_caught(rules_engine: Engine, text: str, cat
         "today i changed out of a dick van dyke t shirt and into a dick van dyke sweatshirt",
         "hartford van dyke wrote silent weapons for quiet wars",
         "reading moby dick again",
+        "my dog has the ugliest face",
+        "that shrek looking ass cake",
     ],
 )
 def test_safe_lookalikes_are_not_violations(rules_engine: Engine, text: str) -> None:
@@ -1985,3 +1992,20 @@ def test_the_term_pattern_has_no_unbounded_repeat() -> None:
 @pytest.mark.parametrize("run", ["1" * 20_000, "!" * 20_000, "l!" * 10_000, "k!ll " * 4_000])
 def test_long_runs_of_stand_ins_are_no_term(rules_engine: Engine, run: str) -> None:
     assert not [s for s in rules_engine.moderate_text(run).signals if s.rule and s.rule.startswith("term:")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "that nigga at the store was staring at me",
+        "these niggas on the half yard line good game lions",
+        "niggas be so hurt when you do not want to fuck with them",
+    ],
+)
+def test_the_a_form_alone_limits_reach_without_review(rules_engine: Engine, text: str) -> None:
+    """pack 2026.12.65: the "-a" form on its own is mostly in-group talk (HateXplain labels two thirds
+    of its dev rows with it normal), so the term sits in the limit band: reach limited, no reviewer,
+    no removal. Attacks on the group it names are `a-form-attacked` (tested with the violations)."""
+    d = rules_engine.moderate_text(text)
+    assert not d.flagged, d.rationale
+    assert {a.value for a in d.actions} == {"limit_reach"}, d.rationale
